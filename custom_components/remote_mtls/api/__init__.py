@@ -1,0 +1,76 @@
+"""HA-free client for a remote Home Assistant behind a reverse proxy that may require mTLS.
+
+`ClientIdentity` loads a PKCS#12 client certificate, `build_ssl_context` turns it into an
+SSLContext, `RemoteClient` speaks REST and `WebSocketSession` keeps a live websocket. Every
+failure is a typed `RemoteError` whose `reason` is a stable key.
+"""
+
+from .client import ProbeResult, RemoteClient, normalize_url
+from .entities import EntityChanges, EntityStateTracker, RemoteState
+from .errors import (
+    CannotConnect,
+    CertificateExpired,
+    CertificateNotYetValid,
+    CertificateRejected,
+    CertificateRequired,
+    CommandError,
+    CommandTimeout,
+    ConnectionFailure,
+    HostnameMismatch,
+    HttpsRequired,
+    IdentityError,
+    InvalidCaCertificate,
+    InvalidPkcs12,
+    InvalidToken,
+    KeyMismatch,
+    NoCertificate,
+    NoPrivateKey,
+    NotConnected,
+    NotHomeAssistant,
+    RemoteError,
+    ServerCertificateUntrusted,
+    TlsMismatch,
+    WrongPassword,
+)
+from .identity import ClientIdentity, load_ca_certificates
+from .tls import build_ssl_context
+from .websocket import ConnectionState, Subscription, Timings, WebSocketSession
+
+__all__ = [
+    "CannotConnect",
+    "CertificateExpired",
+    "CertificateNotYetValid",
+    "CertificateRejected",
+    "CertificateRequired",
+    "ClientIdentity",
+    "CommandError",
+    "CommandTimeout",
+    "ConnectionFailure",
+    "ConnectionState",
+    "EntityChanges",
+    "EntityStateTracker",
+    "HostnameMismatch",
+    "HttpsRequired",
+    "IdentityError",
+    "InvalidCaCertificate",
+    "InvalidPkcs12",
+    "InvalidToken",
+    "KeyMismatch",
+    "NoCertificate",
+    "NoPrivateKey",
+    "NotConnected",
+    "NotHomeAssistant",
+    "ProbeResult",
+    "RemoteClient",
+    "RemoteError",
+    "RemoteState",
+    "ServerCertificateUntrusted",
+    "Subscription",
+    "Timings",
+    "TlsMismatch",
+    "WebSocketSession",
+    "WrongPassword",
+    "build_ssl_context",
+    "load_ca_certificates",
+    "normalize_url",
+]

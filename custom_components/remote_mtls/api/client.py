@@ -1,0 +1,170 @@
+"""REST client for a remote Home Assistant through one mTLS-capable aiohttp session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import json
+import ssl
+from typing import Any, Final
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import aiohttp
+
+from .diagnose import diagnose_exception, diagnose_status
+from .errors import CertificateRequired, CommandError, HttpsRequired, NotHomeAssistant
+
+DEFAULT_TIMEOUT: Final = aiohttp.ClientTimeout(total=15, connect=10)
+
+
+def normalize_url(url: str) -> str:
+    """Canonical form of a remote URL: lower-case scheme and host, no default port, no trailing /."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default_port = 443 if scheme == "https" else 80
+    netloc = host if parts.port in (None, default_port) else f"{host}:{parts.port}"
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """What an unauthenticated look at the URL found."""
+
+    certificate_required: bool
+    tls_version: str | None = None
+
+
+class RemoteClient:
+    """Calls a remote Home Assistant's REST API; every request goes through the same SSL context."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        token: str,
+        ssl_context: ssl.SSLContext | None,
+        *,
+        sent_certificate: bool,
+        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+    ) -> None:
+        """Keep the injected session; the caller owns and closes it."""
+        self.url = normalize_url(url)
+        if sent_certificate and not self.url.startswith("https://"):
+            raise HttpsRequired("A client certificate needs an https:// URL")
+        self.session = session
+        self.ssl_context = ssl_context
+        self.sent_certificate = sent_certificate
+        self.timeout = timeout
+        self._token = token
+
+    @property
+    def websocket_url(self) -> str:
+        """ws(s):// URL of the remote's websocket API."""
+        return "ws" + self.url.removeprefix("http") + "/api/websocket"
+
+    @property
+    def token(self) -> str:
+        """The access token (kept out of repr and logs)."""
+        return self._token
+
+    def _ssl(self) -> ssl.SSLContext | bool:
+        return self.ssl_context if self.ssl_context is not None else True
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        payload: Any = None,
+        auth: bool = True,
+        raw: bool = False,
+        ok_statuses: tuple[int, ...] = (200, 201),
+    ) -> Any:
+        headers = {"Authorization": f"Bearer {self._token}"} if auth else {}
+        try:
+            async with self.session.request(
+                method,
+                self.url + path,
+                json=payload,
+                headers=headers,
+                ssl=self._ssl(),
+                timeout=self.timeout,
+                allow_redirects=False,
+            ) as resp:
+                body = await resp.read()
+                if resp.status not in ok_statuses:
+                    error = self._status_error(resp.status, body)
+                    raise error
+                if raw:
+                    return body
+                try:
+                    return await resp.json(content_type=None)
+                except ValueError:
+                    raise NotHomeAssistant("The answer is not JSON", detail="not_json") from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as err:
+            raise diagnose_exception(err, sent_certificate=self.sent_certificate) from err
+
+    def _status_error(self, status: int, body: bytes) -> Exception:
+        text = body[:4096].decode(errors="replace")
+        if status in (400, 500) and text.startswith("{"):
+            # Home Assistant's own error answers to service calls are JSON {"message": ...}.
+            try:
+                message = json.loads(text).get("message", text)
+            except ValueError:
+                message = text
+            return CommandError(str(message), code=f"http_{status}")
+        return diagnose_status(status, text, sent_certificate=self.sent_certificate)
+
+    async def probe(self) -> ProbeResult:
+        """Look at the URL without a token: is it Home Assistant, and does it want a certificate?
+
+        `/auth/providers` answers without authentication on every Home Assistant.
+        """
+        try:
+            result = await self._request("GET", "/auth/providers", auth=False)
+        except CertificateRequired:
+            return ProbeResult(certificate_required=True)
+        if not isinstance(result, dict | list):
+            raise NotHomeAssistant("Unexpected answer from /auth/providers")
+        return ProbeResult(certificate_required=False)
+
+    async def get_api_status(self) -> str:
+        """GET /api/ (checks the token); returns the API's message."""
+        result = await self._request("GET", "/api/")
+        if not isinstance(result, dict) or "message" not in result:
+            raise NotHomeAssistant("Unexpected answer from /api/")
+        return str(result["message"])
+
+    async def get_config(self) -> dict[str, Any]:
+        """GET /api/config."""
+        result: dict[str, Any] = await self._request("GET", "/api/config")
+        return result
+
+    async def get_states(self) -> list[dict[str, Any]]:
+        """GET /api/states."""
+        result: list[dict[str, Any]] = await self._request("GET", "/api/states")
+        return result
+
+    async def call_service(
+        self,
+        domain: str,
+        service: str,
+        data: dict[str, Any] | None = None,
+        *,
+        return_response: bool = False,
+    ) -> Any:
+        """POST /api/services/<domain>/<service>; with return_response the response data."""
+        path = f"/api/services/{quote(domain)}/{quote(service)}"
+        if return_response:
+            path += "?return_response"
+        result = await self._request("POST", path, payload=data or {})
+        return result.get("service_response") if return_response else result
+
+    async def camera_proxy(self, entity_id: str) -> bytes:
+        """GET /api/camera_proxy/<entity_id> image bytes."""
+        body: bytes = await self._request("GET", f"/api/camera_proxy/{quote(entity_id)}", raw=True)
+        return body

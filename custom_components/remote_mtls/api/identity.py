@@ -1,0 +1,179 @@
+"""Client identity from a PKCS#12 (.p12/.pfx) file: certificate, key, chain and their facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from .errors import (
+    CertificateExpired,
+    CertificateNotYetValid,
+    InvalidCaCertificate,
+    InvalidPkcs12,
+    KeyMismatch,
+    NoCertificate,
+    NoPrivateKey,
+    WrongPassword,
+)
+
+type ClientKey = (
+    rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey
+)
+PEM_MARKER = b"-----BEGIN"
+
+
+def _is_self_signed(cert: x509.Certificate) -> bool:
+    return cert.issuer == cert.subject
+
+
+def _load(data: bytes, password: str) -> pkcs12.PKCS12KeyAndCertificates:
+    if data.lstrip().startswith(PEM_MARKER):
+        raise InvalidPkcs12("This is a PEM file, not a PKCS#12 bundle", detail="pem")
+    # An empty password may mean "no password" or "the empty password": try both.
+    candidates = [password.encode()] if password else [None, b""]
+    error: ValueError | None = None
+    for candidate in candidates:
+        try:
+            return pkcs12.load_pkcs12(data, candidate)
+        except ValueError as err:
+            error = err
+    if error is not None and "Could not deserialize" in str(error):
+        raise InvalidPkcs12("The file is not a valid PKCS#12 bundle") from None
+    raise WrongPassword() from None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientIdentity:
+    """A client certificate with its private key and the certificates that came with it."""
+
+    certificate: x509.Certificate
+    key: ClientKey
+    intermediates: tuple[x509.Certificate, ...] = ()
+    ca_certificates: tuple[x509.Certificate, ...] = ()
+
+    @classmethod
+    def from_pkcs12(
+        cls, data: bytes, password: str, *, check_validity: bool = True, now: datetime | None = None
+    ) -> ClientIdentity:
+        """Load a PKCS#12 file; raise a typed IdentityError when it cannot be used."""
+        bundle = _load(data, password)
+        if bundle.key is None:
+            raise NoPrivateKey()
+        if bundle.cert is None:
+            raise NoCertificate()
+        if not isinstance(
+            bundle.key,
+            rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey,
+        ):
+            raise InvalidPkcs12("Unsupported private key type", detail="key_type")
+        extra = [item.certificate for item in bundle.additional_certs]
+        identity = cls(
+            certificate=bundle.cert.certificate,
+            key=bundle.key,
+            intermediates=tuple(c for c in extra if not _is_self_signed(c)),
+            ca_certificates=tuple(c for c in extra if _is_self_signed(c)),
+        )
+        if not identity.key_matches:
+            raise KeyMismatch()
+        if check_validity:
+            identity.check_validity(now)
+        return identity
+
+    def check_validity(self, now: datetime | None = None) -> None:
+        """Raise if the certificate is expired or not valid yet."""
+        now = now or datetime.now(UTC)
+        if now < self.not_before:
+            raise CertificateNotYetValid(f"Valid from {self.not_before.isoformat()}")
+        if now > self.not_after:
+            raise CertificateExpired(f"Expired on {self.not_after.isoformat()}")
+
+    @property
+    def key_matches(self) -> bool:
+        """Whether the private key belongs to the certificate."""
+        spki = serialization.PublicFormat.SubjectPublicKeyInfo
+        der = serialization.Encoding.DER
+        return self.key.public_key().public_bytes(der, spki) == (
+            self.certificate.public_key().public_bytes(der, spki)
+        )
+
+    @property
+    def subject(self) -> str:
+        """Subject as an RFC 4514 string."""
+        return self.certificate.subject.rfc4514_string()
+
+    @property
+    def common_name(self) -> str:
+        """The subject's common name, else the whole subject."""
+        names = self.certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+        return str(names[0].value) if names else self.subject
+
+    @property
+    def issuer(self) -> str:
+        """Issuer as an RFC 4514 string."""
+        return self.certificate.issuer.rfc4514_string()
+
+    @property
+    def fingerprint_sha256(self) -> str:
+        """SHA-256 fingerprint as colon-separated upper-case hex."""
+        return self.certificate.fingerprint(hashes.SHA256()).hex(":").upper()
+
+    @property
+    def not_before(self) -> datetime:
+        """Start of validity (UTC)."""
+        return self.certificate.not_valid_before_utc
+
+    @property
+    def not_after(self) -> datetime:
+        """End of validity (UTC)."""
+        return self.certificate.not_valid_after_utc
+
+    @property
+    def key_type(self) -> str:
+        """Human key description, such as 'RSA 2048' or 'EC secp256r1'."""
+        if isinstance(self.key, rsa.RSAPrivateKey):
+            return f"RSA {self.key.key_size}"
+        if isinstance(self.key, ec.EllipticCurvePrivateKey):
+            return f"EC {self.key.curve.name}"
+        return "Ed25519" if isinstance(self.key, ed25519.Ed25519PrivateKey) else "Ed448"
+
+    @property
+    def allows_client_auth(self) -> bool:
+        """False only when an extendedKeyUsage extension exists without clientAuth."""
+        try:
+            usage = self.certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+        except x509.ExtensionNotFound:
+            return True
+        return ExtendedKeyUsageOID.CLIENT_AUTH in usage.value
+
+    def chain_pem(self) -> bytes:
+        """Leaf followed by the intermediates, PEM (what is sent to the server)."""
+        return b"".join(
+            cert.public_bytes(serialization.Encoding.PEM)
+            for cert in (self.certificate, *self.intermediates)
+        )
+
+    def key_pem(self, password: bytes | None = None) -> bytes:
+        """The private key as PKCS#8 PEM, encrypted when a password is given."""
+        encryption: serialization.KeySerializationEncryption = (
+            serialization.BestAvailableEncryption(password)
+            if password
+            else serialization.NoEncryption()
+        )
+        return self.key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+        )
+
+
+def load_ca_certificates(data: bytes | str) -> tuple[x509.Certificate, ...]:
+    """Parse one or more PEM CA certificates given by the user."""
+    raw = data.encode() if isinstance(data, str) else data
+    try:
+        return tuple(x509.load_pem_x509_certificates(raw))
+    except ValueError:
+        raise InvalidCaCertificate() from None

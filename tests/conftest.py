@@ -1,0 +1,28 @@
+"""Session-wide test bed: a real remote Home Assistant behind a real nginx requiring client certs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from .testbed.bed import TestBed, running_testbed
+from .testbed.sync import sockets_allowed
+
+
+@pytest.fixture(scope="session")
+def testbed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestBed]:
+    """Certificates, remote HA and nginx, made once per session and always torn down."""
+    with sockets_allowed(), running_testbed(tmp_path_factory.mktemp("testbed")) as bed:
+        yield bed
+
+
+@pytest.fixture
+def restore_testbed(testbed: TestBed) -> Iterator[TestBed]:
+    """For tests that stop nginx or the remote: both run again afterwards."""
+    yield testbed
+    if testbed.nginx.process is None or testbed.nginx.process.poll() is not None:
+        testbed.nginx.start()
+    if testbed.remote.process is None or testbed.remote.process.poll() is not None:
+        with sockets_allowed():
+            testbed.remote.restart()

@@ -1,0 +1,172 @@
+"""A real remote Home Assistant process for tests: started, onboarded, with a long-lived token."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+import os
+from pathlib import Path
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import aiohttp
+
+from .ports import free_port, wait_for_port
+from .sync import run_sync
+
+TEMPLATE_DIR = Path(__file__).parent / "remote_config"
+CLIENT_ID = "http://127.0.0.1/"
+OWNER = {"name": "Test Owner", "username": "owner", "password": "owner-password-1"}
+
+
+@dataclass
+class RemoteHomeAssistant:
+    """`hass -c DIR` on 127.0.0.1 with demo entities and the testbed helper component."""
+
+    config_dir: Path
+    port: int = field(default_factory=free_port)
+    token: str = ""
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL of the remote's own (plain HTTP) server."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        """Where the process's output goes."""
+        return self.config_dir / "process.log"
+
+    def prepare(self) -> None:
+        """Write the configuration into an empty config directory."""
+        shutil.copytree(TEMPLATE_DIR, self.config_dir, dirs_exist_ok=True)
+        template = self.config_dir / "configuration.yaml.in"
+        config = template.read_text().replace("@PORT@", str(self.port))
+        (self.config_dir / "configuration.yaml").write_text(config)
+        template.unlink()
+
+    def start(self, timeout: float = 120.0) -> None:
+        """Start the process and wait until its HTTP server listens."""
+        if not (self.config_dir / "configuration.yaml").exists():
+            self.prepare()
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "homeassistant", "-c", str(self.config_dir), "--skip-pip"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        log.close()
+        try:
+            wait_for_port(self.port, timeout)
+        except TimeoutError:
+            self.stop()
+            raise RuntimeError(f"remote HA did not start; see {self.log_path}") from None
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the process (SIGTERM, then SIGKILL) and its children."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None
+
+    def restart(self) -> None:
+        """Stop and start again on the same port, waiting until it runs."""
+        self.stop()
+        self.start()
+        run_sync(self.async_wait_running())
+
+    def setup(self) -> None:
+        """Start, onboard, promote the HTTP config and wait until HA runs."""
+        self.start()
+        run_sync(self._async_setup())
+
+    async def _async_setup(self) -> None:
+        self.token = await self.async_onboard()
+        await self.async_ws_command({"type": "http/config/promote"})
+        await self.async_wait_running()
+
+    async def async_onboard(self) -> str:
+        """Create the owner user and return a long-lived access token."""
+        async with aiohttp.ClientSession() as session:
+            async with session.post(
+                f"{self.url}/api/onboarding/users",
+                json={**OWNER, "client_id": CLIENT_ID, "language": "en"},
+            ) as resp:
+                resp.raise_for_status()
+                auth_code = (await resp.json())["auth_code"]
+            async with session.post(
+                f"{self.url}/auth/token",
+                data={
+                    "grant_type": "authorization_code",
+                    "code": auth_code,
+                    "client_id": CLIENT_ID,
+                },
+            ) as resp:
+                resp.raise_for_status()
+                access_token = (await resp.json())["access_token"]
+        result = await self.async_ws_command(
+            {"type": "auth/long_lived_access_token", "client_name": "tests", "lifespan": 3650},
+            token=access_token,
+        )
+        assert isinstance(result, str)
+        return result
+
+    async def async_ws_command(self, command: dict[str, Any], token: str = "") -> Any:
+        """Run one websocket command directly on the remote and return its result."""
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"{self.url}/api/websocket") as ws:
+                await ws.receive_json()
+                await ws.send_json({"type": "auth", "access_token": token or self.token})
+                auth = await ws.receive_json()
+                if auth["type"] != "auth_ok":
+                    raise RuntimeError(f"remote refused the token: {auth}")
+                await ws.send_json({"id": 1, **command})
+                reply = await ws.receive_json()
+        if not reply["success"]:
+            raise RuntimeError(f"{command['type']} failed: {reply['error']}")
+        return reply["result"]
+
+    async def async_rest(self, method: str, path: str, json: Any = None) -> Any:
+        """Call the remote's REST API directly (no proxy) with the token."""
+        async with aiohttp.ClientSession() as session:
+            async with session.request(
+                method,
+                f"{self.url}{path}",
+                json=json,
+                headers={"Authorization": f"Bearer {self.token}"},
+            ) as resp:
+                resp.raise_for_status()
+                return await resp.json()
+
+    async def async_wait_running(self, timeout: float = 120.0) -> None:
+        """Wait until the remote reports state RUNNING."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                config = await self.async_rest("GET", "/api/config")
+                if config.get("state") == "RUNNING":
+                    return
+            except aiohttp.ClientError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"remote HA not running; see {self.log_path}")
+            await asyncio.sleep(0.2)
+
+    async def async_set_states(self, states: list[dict[str, Any]] | None = None, **bulk: Any) -> None:
+        """Write states on the remote in one call (testbed.set_states)."""
+        await self.async_rest(
+            "POST", "/api/services/testbed/set_states", {"states": states or [], **bulk}
+        )
