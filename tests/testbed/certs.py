@@ -1,7 +1,6 @@
-"""Certificate factory for tests: CAs, server and client certificates, PKCS#12 files.
-
-Pure `cryptography` except where only the `openssl` CLI can do the job: RC2-encrypted
-PKCS#12 files, empty-password PKCS#12 files, and the seed recipe users follow by hand.
+"""Certificate factory for tests: CAs, server and client certificates, PKCS#12 files; pure
+`cryptography` except for what only the `openssl` CLI does (RC2 or empty-password PKCS#12, the
+hand-made seed recipe).
 """
 
 from __future__ import annotations
@@ -80,9 +79,8 @@ class Issued:
 
     def key_pem(self) -> bytes:
         """The private key, unencrypted PKCS#8 PEM."""
-        return self.key.private_bytes(
-            PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        pkcs8, none = serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        return self.key.private_bytes(PEM, pkcs8, none)
 
     def chain_pem(self) -> bytes:
         """The certificate followed by its intermediates, PEM (what a server sends)."""
@@ -180,7 +178,7 @@ class P12Format(StrEnum):
     MODERN = "modern"  # OpenSSL 3 default: PBES2 AES-256-CBC + PBKDF2, HMAC-SHA256 MAC
     LEGACY_RC2 = "legacy_rc2"  # `openssl pkcs12 -export -legacy`: RC2-40 certs, 3DES key, SHA1 MAC
     TRIPLE_DES = "3des"  # PBE-SHA1-3DES for certs and key, SHA1 MAC
-    NO_PASSWORD = "no_password"  # no encryption, no MAC
+    NO_PASSWORD = "no_password"  # no encryption (cryptography still adds an empty-password MAC)
 
 
 _CLI_ARGS: dict[P12Format, list[list[str]]] = {
@@ -191,7 +189,6 @@ _CLI_ARGS: dict[P12Format, list[list[str]]] = {
         ["-legacy"],
         ["-certpbe", "PBE-SHA1-RC2-40", "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1",
          "-provider", "legacy", "-provider", "default"],
-        ["-certpbe", "PBE-SHA1-RC2-40", "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1"],
     ],
 }
 
@@ -223,8 +220,8 @@ def export_p12(issued: Issued, password: str, fmt: P12Format = P12Format.MODERN,
                 serialization.PrivateFormat.PKCS12.encryption_builder()
                 .kdf_rounds(2048)
                 .key_cert_algorithm(
-                    pkcs12.PKCS12KeyCertAlgorithm.PBESv2SHA256AndAES256CBC if modern
-                    else pkcs12.PKCS12KeyCertAlgorithm.PBESv1SHA1And3KeyTripleDESCBC
+                    pkcs12.PBES.PBESv2SHA256AndAES256CBC if modern
+                    else pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC
                 )
                 .hmac_hash(hashes.SHA256() if modern else hashes.SHA1())
                 .build(password.encode())
@@ -269,8 +266,8 @@ def openssl_seed_recipe(directory: Path, *, password: str = "test-pass",
 
     OpenSSL 3's `req -x509` gives the CA basicConstraints CA:TRUE and SKI/AKI but no keyUsage,
     so Python's default VERIFY_X509_STRICT rejects certificates it signs; that is the point.
-    The leaves from `x509 -req` get no AKI (and the client no extensions at all). The CA key
-    is 2048 bits instead of the usual 4096 to keep tests fast.
+    The server gets SAN, SKI and AKI; the client is a v1 certificate without extensions.
+    The CA key is 2048 bits instead of the usual 4096 to keep tests fast.
     """
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "server.ext").write_text(f"subjectAltName=DNS:localhost,IP:{server_ip}\n")
@@ -289,10 +286,9 @@ def openssl_seed_recipe(directory: Path, *, password: str = "test-pass",
          "-certfile", "ca.crt", "-passout", f"pass:{password}"],
     ):
         _openssl(*args, cwd=directory)
-    path = {name: directory / name for name in (
-        "ca.crt", "ca.key", "server.crt", "server.key", "client.crt", "client.key", "client.p12")}
-    return SeedFiles(path["ca.crt"], path["ca.key"], path["server.crt"], path["server.key"],
-                     path["client.crt"], path["client.key"], path["client.p12"], password)
+    d = directory
+    return SeedFiles(d / "ca.crt", d / "ca.key", d / "server.crt", d / "server.key",
+                     d / "client.crt", d / "client.key", d / "client.p12", password)
 
 
 @dataclass(frozen=True)

@@ -97,8 +97,7 @@ class RemoteClient:
             ) as resp:
                 body = await resp.read()
                 if resp.status not in ok_statuses:
-                    error = self._status_error(resp.status, body)
-                    raise error
+                    raise self._status_error(resp.status, body, command=method == "POST")
                 if raw:
                     return body
                 try:
@@ -108,13 +107,13 @@ class RemoteClient:
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             raise diagnose_exception(err, sent_certificate=self.sent_certificate) from err
 
-    def _status_error(self, status: int, body: bytes) -> Exception:
+    def _status_error(self, status: int, body: bytes, *, command: bool) -> Exception:
         text = body[:4096].decode(errors="replace")
-        if status in (400, 500) and text.startswith("{"):
-            # Home Assistant's own error answers to service calls are JSON {"message": ...}.
+        if command and status in (400, 500) and "SSL certificate" not in text:
+            # Home Assistant refused the service call itself (invalid data, validation error).
             try:
                 message = json.loads(text).get("message", text)
-            except ValueError:
+            except ValueError, AttributeError:
                 message = text
             return CommandError(str(message), code=f"http_{status}")
         return diagnose_status(status, text, sent_certificate=self.sent_certificate)

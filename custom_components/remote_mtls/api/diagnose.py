@@ -95,6 +95,8 @@ def diagnose_exception(err: BaseException, *, sent_certificate: bool) -> Connect
     if isinstance(err, ConnectionFailure):
         return err
     for item in _chain(err):
+        if isinstance(item, aiohttp.ClientError) and not isinstance(item, aiohttp.WSServerHandshakeError):
+            continue  # aiohttp's SSL errors subclass ssl.SSLError; the wrapped error has the facts
         if isinstance(item, ssl.SSLCertVerificationError):
             return _server_cert_failure(item)
         if isinstance(item, ssl.SSLError):

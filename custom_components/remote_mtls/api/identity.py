@@ -32,6 +32,30 @@ def _is_self_signed(cert: x509.Certificate) -> bool:
     return cert.issuer == cert.subject
 
 
+def _public_der(key: ClientKey | x509.Certificate) -> bytes:
+    return key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return _is_self_signed(cert)
+
+
+def _find_leaf(key: ClientKey, certs: list[x509.Certificate]) -> x509.Certificate:
+    """Some tools store the client certificate without linking it to the key: find it."""
+    leaves = [cert for cert in certs if not _is_ca(cert)]
+    for cert in leaves:
+        if _public_der(cert) == _public_der(key):
+            return cert
+    if leaves:
+        raise KeyMismatch()
+    raise NoCertificate()
+
+
 def _load(data: bytes, password: str) -> pkcs12.PKCS12KeyAndCertificates:
     if data.lstrip().startswith(PEM_MARKER):
         raise InvalidPkcs12("This is a PEM file, not a PKCS#12 bundle", detail="pem")
@@ -65,16 +89,16 @@ class ClientIdentity:
         bundle = _load(data, password)
         if bundle.key is None:
             raise NoPrivateKey()
-        if bundle.cert is None:
-            raise NoCertificate()
         if not isinstance(
             bundle.key,
             rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey,
         ):
             raise InvalidPkcs12("Unsupported private key type", detail="key_type")
         extra = [item.certificate for item in bundle.additional_certs]
+        leaf = bundle.cert.certificate if bundle.cert is not None else _find_leaf(bundle.key, extra)
+        extra = [cert for cert in extra if cert != leaf]
         identity = cls(
-            certificate=bundle.cert.certificate,
+            certificate=leaf,
             key=bundle.key,
             intermediates=tuple(c for c in extra if not _is_self_signed(c)),
             ca_certificates=tuple(c for c in extra if _is_self_signed(c)),
@@ -96,11 +120,7 @@ class ClientIdentity:
     @property
     def key_matches(self) -> bool:
         """Whether the private key belongs to the certificate."""
-        spki = serialization.PublicFormat.SubjectPublicKeyInfo
-        der = serialization.Encoding.DER
-        return self.key.public_key().public_bytes(der, spki) == (
-            self.certificate.public_key().public_bytes(der, spki)
-        )
+        return _public_der(self.key) == _public_der(self.certificate)
 
     @property
     def subject(self) -> str:
@@ -173,6 +193,8 @@ class ClientIdentity:
 def load_ca_certificates(data: bytes | str) -> tuple[x509.Certificate, ...]:
     """Parse one or more PEM CA certificates given by the user."""
     raw = data.encode() if isinstance(data, str) else data
+    if not raw.strip():
+        return ()
     try:
         return tuple(x509.load_pem_x509_certificates(raw))
     except ValueError:
