@@ -1,4 +1,4 @@
-"""Session-wide test bed: a real remote Home Assistant behind a real nginx requiring client certs."""
+"""Session-wide test bed: a real remote Home Assistant behind nginx requiring client certs."""
 
 from __future__ import annotations
 

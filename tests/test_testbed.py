@@ -40,7 +40,11 @@ async def test_client_certificate_reaches_remote_api_and_websocket(
 async def test_remote_has_demo_and_helper_entities(testbed: TestBed) -> None:
     states = await testbed.remote.async_rest("GET", "/api/states")
     entity_ids = {state["entity_id"] for state in states}
-    assert {"input_boolean.porch", "sensor.porch_status", "binary_sensor.guests_present"} <= entity_ids
+    assert {
+        "input_boolean.porch",
+        "sensor.porch_status",
+        "binary_sensor.guests_present",
+    } <= entity_ids
     assert len({eid.split(".")[0] for eid in entity_ids}) >= 30
     assert sum(eid.startswith("light.") for eid in entity_ids) >= 5
 

@@ -47,7 +47,9 @@ async def test_path_prefix(testbed: TestBed, make_client: ClientFactory) -> None
     assert await client.get_api_status() == "API running."
 
 
-async def test_intermediate_issued_certificate(testbed: TestBed, make_client: ClientFactory) -> None:
+async def test_intermediate_issued_certificate(
+    testbed: TestBed, make_client: ClientFactory
+) -> None:
     identity = identity_of(testbed, testbed.pki.client_via_intermediate)
     assert identity.intermediates
     client = make_client(testbed.url("on"), identity)
@@ -119,7 +121,9 @@ async def test_server_untrusted(testbed: TestBed, make_client: ClientFactory) ->
     client = make_client(testbed.url("untrusted_server"), identity_of(testbed))
     with pytest.raises(ServerCertificateUntrusted):
         await client.get_api_status()
-    insecure = make_client(testbed.url("untrusted_server"), identity_of(testbed), verify_server=False)
+    insecure = make_client(
+        testbed.url("untrusted_server"), identity_of(testbed), verify_server=False
+    )
     assert await insecure.get_api_status() == "API running."
 
 
@@ -134,7 +138,9 @@ async def test_invalid_token(testbed: TestBed, make_client: ClientFactory) -> No
         await client.get_api_status()
 
 
-async def test_probe_without_certificate_requirement(testbed: TestBed, make_client: ClientFactory) -> None:
+async def test_probe_without_certificate_requirement(
+    testbed: TestBed, make_client: ClientFactory
+) -> None:
     result = await make_client(testbed.remote.url).probe()
     assert not result.certificate_required
 
@@ -170,7 +176,9 @@ async def test_not_home_assistant(make_client: ClientFactory) -> None:
         await runner.cleanup()
 
 
-async def test_https_required_with_certificate(testbed: TestBed, make_client: ClientFactory) -> None:
+async def test_https_required_with_certificate(
+    testbed: TestBed, make_client: ClientFactory
+) -> None:
     with pytest.raises(HttpsRequired):
         make_client(testbed.remote.url, identity_of(testbed))
 
@@ -180,14 +188,22 @@ async def test_rest_service_calls(testbed: TestBed, make_client: ClientFactory) 
     await client.call_service("input_boolean", "turn_on", {"entity_id": "input_boolean.guest_mode"})
     state = await testbed.remote.async_rest("GET", "/api/states/input_boolean.guest_mode")
     assert state["state"] == "on"
-    await client.call_service("input_boolean", "turn_off", {"entity_id": "input_boolean.guest_mode"})
+    await client.call_service(
+        "input_boolean", "turn_off", {"entity_id": "input_boolean.guest_mode"}
+    )
     response = await client.call_service(
-        "weather", "get_forecasts", {"entity_id": "weather.demo_weather_north", "type": "daily"},
+        "weather",
+        "get_forecasts",
+        {"entity_id": "weather.demo_weather_north", "type": "daily"},
         return_response=True,
     )
     assert "weather.demo_weather_north" in response
     with pytest.raises(CommandError):
-        await client.call_service("input_number", "set_value", {"entity_id": "input_number.thermostat_offset", "value": 99})
+        await client.call_service(
+            "input_number",
+            "set_value",
+            {"entity_id": "input_number.thermostat_offset", "value": 99},
+        )
     image = await client.camera_proxy("camera.demo_camera")
     assert image[:2] == b"\xff\xd8" or image[:4] == b"\x89PNG"
 

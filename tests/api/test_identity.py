@@ -113,7 +113,11 @@ def test_no_certificate(testbed: TestBed) -> None:
 
 def test_only_ca_certificates_with_a_key(testbed: TestBed) -> None:
     data = pkcs12.serialize_key_and_certificates(
-        b"x", new_key("rsa"), None, [testbed.pki.root.cert], serialization.BestAvailableEncryption(b"pw")
+        b"x",
+        new_key("rsa"),
+        None,
+        [testbed.pki.root.cert],
+        serialization.BestAvailableEncryption(b"pw"),
     )
     with pytest.raises(NoCertificate):
         ClientIdentity.from_pkcs12(data, "pw")
@@ -121,7 +125,11 @@ def test_only_ca_certificates_with_a_key(testbed: TestBed) -> None:
 
 def test_key_mismatch(testbed: TestBed) -> None:
     data = pkcs12.serialize_key_and_certificates(
-        b"x", new_key("rsa"), None, [testbed.pki.client.cert], serialization.BestAvailableEncryption(b"pw")
+        b"x",
+        new_key("rsa"),
+        None,
+        [testbed.pki.client.cert],
+        serialization.BestAvailableEncryption(b"pw"),
     )
     with pytest.raises(KeyMismatch):
         ClientIdentity.from_pkcs12(data, "pw")
@@ -130,7 +138,11 @@ def test_key_mismatch(testbed: TestBed) -> None:
 def test_unlinked_client_certificate_is_found(testbed: TestBed) -> None:
     client = testbed.pki.client
     data = pkcs12.serialize_key_and_certificates(
-        b"x", client.key, None, [testbed.pki.root.cert, client.cert], serialization.BestAvailableEncryption(b"pw")
+        b"x",
+        client.key,
+        None,
+        [testbed.pki.root.cert, client.cert],
+        serialization.BestAvailableEncryption(b"pw"),
     )
     identity = ClientIdentity.from_pkcs12(data, "pw")
     assert identity.certificate == client.cert

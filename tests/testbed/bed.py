@@ -40,7 +40,10 @@ class TestBed:
         return self.nginx.url(site, path)
 
     def p12(
-        self, issued: Issued | None = None, fmt: P12Format = P12Format.MODERN, password: str = P12_PASSWORD
+        self,
+        issued: Issued | None = None,
+        fmt: P12Format = P12Format.MODERN,
+        password: str = P12_PASSWORD,
     ) -> bytes:
         """A PKCS#12 of a client certificate (default: the good one)."""
         return export_p12(issued or self.pki.client, password, fmt)

@@ -41,17 +41,30 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _key_usage(*, digital_signature: bool = False, key_encipherment: bool = False,
-               cert_sign: bool = False) -> x509.KeyUsage:
+def _key_usage(
+    *, digital_signature: bool = False, key_encipherment: bool = False, cert_sign: bool = False
+) -> x509.KeyUsage:
     return x509.KeyUsage(
-        digital_signature=digital_signature, content_commitment=False,
-        key_encipherment=key_encipherment, data_encipherment=False, key_agreement=False,
-        key_cert_sign=cert_sign, crl_sign=cert_sign, encipher_only=False, decipher_only=False,
+        digital_signature=digital_signature,
+        content_commitment=False,
+        key_encipherment=key_encipherment,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=cert_sign,
+        crl_sign=cert_sign,
+        encipher_only=False,
+        decipher_only=False,
     )
 
 
-def _builder(subject: str, issuer: x509.Name, key: Key, not_before: datetime | None,
-             not_after: datetime | None, days: int) -> x509.CertificateBuilder:
+def _builder(
+    subject: str,
+    issuer: x509.Name,
+    key: Key,
+    not_before: datetime | None,
+    not_after: datetime | None,
+    days: int,
+) -> x509.CertificateBuilder:
     now = datetime.now(UTC)
     return (
         x509.CertificateBuilder()
@@ -107,8 +120,9 @@ class CertificateAuthority:
     chain: tuple[x509.Certificate, ...] = ()
 
     @classmethod
-    def create(cls, common_name: str, *, key_type: KeyType = "rsa",
-               with_key_usage: bool = True) -> CertificateAuthority:
+    def create(
+        cls, common_name: str, *, key_type: KeyType = "rsa", with_key_usage: bool = True
+    ) -> CertificateAuthority:
         """A self-signed root CA, valid for ten years."""
         key = new_key(key_type)
         builder = _builder(common_name, _name(common_name), key, None, None, 3650).add_extension(
@@ -138,8 +152,15 @@ class CertificateAuthority:
         cert = self._sign(builder)
         return CertificateAuthority(cert, key, (cert, *self.chain))
 
-    def _leaf(self, common_name: str, key: Key, usage: x509.KeyUsage, eku: x509.ObjectIdentifier,
-              not_before: datetime | None, not_after: datetime | None) -> x509.CertificateBuilder:
+    def _leaf(
+        self,
+        common_name: str,
+        key: Key,
+        usage: x509.KeyUsage,
+        eku: x509.ObjectIdentifier,
+        not_before: datetime | None,
+        not_after: datetime | None,
+    ) -> x509.CertificateBuilder:
         return (
             _builder(common_name, self.cert.subject, key, not_before, not_after, 365)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -147,28 +168,50 @@ class CertificateAuthority:
             .add_extension(x509.ExtendedKeyUsage([eku]), critical=False)
         )
 
-    def server(self, *, dns: Sequence[str] = ("localhost",), ips: Sequence[str] = ("127.0.0.1",),
-               key_type: KeyType = "rsa", key: Key | None = None,
-               not_before: datetime | None = None, not_after: datetime | None = None) -> Issued:
+    def server(
+        self,
+        *,
+        dns: Sequence[str] = ("localhost",),
+        ips: Sequence[str] = ("127.0.0.1",),
+        key_type: KeyType = "rsa",
+        key: Key | None = None,
+        not_before: datetime | None = None,
+        not_after: datetime | None = None,
+    ) -> Issued:
         """A serverAuth certificate for the given names; CN is the first DNS name."""
         key = key or new_key(key_type)
-        usage = _key_usage(digital_signature=True,
-                           key_encipherment=isinstance(key, rsa.RSAPrivateKey))
+        usage = _key_usage(
+            digital_signature=True, key_encipherment=isinstance(key, rsa.RSAPrivateKey)
+        )
         common_name = next(iter((*dns, *ips)), "server")
-        builder = self._leaf(common_name, key, usage, ExtendedKeyUsageOID.SERVER_AUTH,
-                             not_before, not_after)
+        builder = self._leaf(
+            common_name, key, usage, ExtendedKeyUsageOID.SERVER_AUTH, not_before, not_after
+        )
         names: list[x509.GeneralName] = [x509.DNSName(name) for name in dns]
         names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]
         if names:
             builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
         return Issued(self._sign(builder), key, self.chain)
 
-    def client(self, common_name: str, *, key_type: KeyType = "rsa", key: Key | None = None,
-               not_before: datetime | None = None, not_after: datetime | None = None) -> Issued:
+    def client(
+        self,
+        common_name: str,
+        *,
+        key_type: KeyType = "rsa",
+        key: Key | None = None,
+        not_before: datetime | None = None,
+        not_after: datetime | None = None,
+    ) -> Issued:
         """A clientAuth certificate."""
         key = key or new_key(key_type)
-        builder = self._leaf(common_name, key, _key_usage(digital_signature=True),
-                             ExtendedKeyUsageOID.CLIENT_AUTH, not_before, not_after)
+        builder = self._leaf(
+            common_name,
+            key,
+            _key_usage(digital_signature=True),
+            ExtendedKeyUsageOID.CLIENT_AUTH,
+            not_before,
+            not_after,
+        )
         return Issued(self._sign(builder), key, self.chain)
 
 
@@ -183,12 +226,23 @@ class P12Format(StrEnum):
 
 _CLI_ARGS: dict[P12Format, list[list[str]]] = {
     P12Format.MODERN: [["-certpbe", "AES-256-CBC", "-keypbe", "AES-256-CBC", "-macalg", "sha256"]],
-    P12Format.TRIPLE_DES: [["-certpbe", "PBE-SHA1-3DES", "-keypbe", "PBE-SHA1-3DES",
-                            "-macalg", "sha1"]],
+    P12Format.TRIPLE_DES: [
+        ["-certpbe", "PBE-SHA1-3DES", "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1"]
+    ],
     P12Format.LEGACY_RC2: [
         ["-legacy"],
-        ["-certpbe", "PBE-SHA1-RC2-40", "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1",
-         "-provider", "legacy", "-provider", "default"],
+        [
+            "-certpbe",
+            "PBE-SHA1-RC2-40",
+            "-keypbe",
+            "PBE-SHA1-3DES",
+            "-macalg",
+            "sha1",
+            "-provider",
+            "legacy",
+            "-provider",
+            "default",
+        ],
     ],
 }
 
@@ -207,9 +261,15 @@ def _openssl(*args: str, cwd: Path | None = None) -> None:
         raise RuntimeError(f"openssl {' '.join(args)} failed: {result.stderr.decode().strip()}")
 
 
-def export_p12(issued: Issued, password: str, fmt: P12Format = P12Format.MODERN, *,
-               name: str = "client", include_ca: x509.Certificate | None = None,
-               include_chain: bool = True) -> bytes:
+def export_p12(
+    issued: Issued,
+    password: str,
+    fmt: P12Format = P12Format.MODERN,
+    *,
+    name: str = "client",
+    include_ca: x509.Certificate | None = None,
+    include_chain: bool = True,
+) -> bytes:
     """PKCS#12 bytes of a certificate and key (RC2 and empty passwords go through the CLI)."""
     extra = [*(issued.chain if include_chain else ()), *([include_ca] if include_ca else [])]
     if fmt is P12Format.NO_PASSWORD or (password and fmt is not P12Format.LEGACY_RC2):
@@ -220,7 +280,8 @@ def export_p12(issued: Issued, password: str, fmt: P12Format = P12Format.MODERN,
                 serialization.PrivateFormat.PKCS12.encryption_builder()
                 .kdf_rounds(2048)
                 .key_cert_algorithm(
-                    pkcs12.PBES.PBESv2SHA256AndAES256CBC if modern
+                    pkcs12.PBES.PBESv2SHA256AndAES256CBC
+                    if modern
                     else pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC
                 )
                 .hmac_hash(hashes.SHA256() if modern else hashes.SHA1())
@@ -233,8 +294,20 @@ def export_p12(issued: Issued, password: str, fmt: P12Format = P12Format.MODERN,
         work = Path(tmp)
         Issued(issued.cert, issued.key, tuple(extra)).write(work, "in")
         out = work / "out.p12"
-        common = ["pkcs12", "-export", "-in", "in.crt", "-inkey", "in.key", "-name", name,
-                  "-out", out.name, "-passout", f"pass:{password}"]
+        common = [
+            "pkcs12",
+            "-export",
+            "-in",
+            "in.crt",
+            "-inkey",
+            "in.key",
+            "-name",
+            name,
+            "-out",
+            out.name,
+            "-passout",
+            f"pass:{password}",
+        ]
         errors: list[str] = []
         for variant in _CLI_ARGS[fmt]:
             try:
@@ -260,8 +333,9 @@ class SeedFiles:
     password: str
 
 
-def openssl_seed_recipe(directory: Path, *, password: str = "test-pass",
-                        server_ip: str = "127.0.0.1") -> SeedFiles:
+def openssl_seed_recipe(
+    directory: Path, *, password: str = "test-pass", server_ip: str = "127.0.0.1"
+) -> SeedFiles:
     """Run the recipe users copy from guides, with the openssl CLI, in `directory`.
 
     OpenSSL 3's `req -x509` gives the CA basicConstraints CA:TRUE and SKI/AKI but no keyUsage,
@@ -274,21 +348,52 @@ def openssl_seed_recipe(directory: Path, *, password: str = "test-pass",
     sign = ["x509", "-req", "-days", "365", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial"]
     for args in (
         ["genrsa", "-out", "ca.key", "2048"],
-        ["req", "-new", "-x509", "-days", "3650", "-key", "ca.key", "-out", "ca.crt",
-         "-subj", "/CN=My Home CA"],
+        [
+            "req",
+            "-new",
+            "-x509",
+            "-days",
+            "3650",
+            "-key",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-subj",
+            "/CN=My Home CA",
+        ],
         ["genrsa", "-out", "server.key", "2048"],
         ["req", "-new", "-key", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
         [*sign, "-in", "server.csr", "-out", "server.crt", "-extfile", "server.ext"],
         ["genrsa", "-out", "client.key", "2048"],
         ["req", "-new", "-key", "client.key", "-out", "client.csr", "-subj", "/CN=my-phone"],
         [*sign, "-in", "client.csr", "-out", "client.crt"],
-        ["pkcs12", "-export", "-out", "client.p12", "-inkey", "client.key", "-in", "client.crt",
-         "-certfile", "ca.crt", "-passout", f"pass:{password}"],
+        [
+            "pkcs12",
+            "-export",
+            "-out",
+            "client.p12",
+            "-inkey",
+            "client.key",
+            "-in",
+            "client.crt",
+            "-certfile",
+            "ca.crt",
+            "-passout",
+            f"pass:{password}",
+        ],
     ):
         _openssl(*args, cwd=directory)
     d = directory
-    return SeedFiles(d / "ca.crt", d / "ca.key", d / "server.crt", d / "server.key",
-                     d / "client.crt", d / "client.key", d / "client.p12", password)
+    return SeedFiles(
+        d / "ca.crt",
+        d / "ca.key",
+        d / "server.crt",
+        d / "server.key",
+        d / "client.crt",
+        d / "client.key",
+        d / "client.p12",
+        password,
+    )
 
 
 @dataclass(frozen=True)
@@ -332,10 +437,12 @@ class Pki:
             client=root.client("test-client"),
             client_via_intermediate=intermediate.client("test-client-intermediate"),
             client_ec=root.client("test-client-ec", key_type="ec"),
-            client_expired=root.client("test-client-expired", not_before=now - 30 * DAY,
-                                       not_after=now - DAY),
-            client_not_yet_valid=root.client("test-client-future", not_before=now + DAY,
-                                             not_after=now + 365 * DAY),
+            client_expired=root.client(
+                "test-client-expired", not_before=now - 30 * DAY, not_after=now - DAY
+            ),
+            client_not_yet_valid=root.client(
+                "test-client-future", not_before=now + DAY, not_after=now + 365 * DAY
+            ),
             client_untrusted=untrusted.client("test-client-untrusted"),
             server_untrusted=untrusted.server(),
             server_wrong_host=root.server(dns=("wrong.example",), ips=()),
@@ -348,8 +455,9 @@ class Pki:
         path.write_bytes(self.root.cert_pem())
         return path
 
-    def write_server_files(self, directory: Path, server: Issued | None = None,
-                           name: str = "server") -> ServerFiles:
+    def write_server_files(
+        self, directory: Path, server: Issued | None = None, name: str = "server"
+    ) -> ServerFiles:
         """Write a server chain and key (default: `self.server`) and the root as client CA."""
         cert, key = (server or self.server).write(directory, name)
         return ServerFiles(cert, key, self.write_ca(directory, "client_ca.crt"))

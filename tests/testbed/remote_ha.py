@@ -61,6 +61,9 @@ class RemoteHomeAssistant:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            # Not the checkout: `python -m` puts the cwd first on sys.path, and the remote must
+            # find the config dir's custom_components, not this repository's.
+            cwd=self.config_dir,
         )
         log.close()
         try:
@@ -141,15 +144,17 @@ class RemoteHomeAssistant:
 
     async def async_rest(self, method: str, path: str, json: Any = None) -> Any:
         """Call the remote's REST API directly (no proxy) with the token."""
-        async with aiohttp.ClientSession() as session:
-            async with session.request(
+        async with (
+            aiohttp.ClientSession() as session,
+            session.request(
                 method,
                 f"{self.url}{path}",
                 json=json,
                 headers={"Authorization": f"Bearer {self.token}"},
-            ) as resp:
-                resp.raise_for_status()
-                return await resp.json()
+            ) as resp,
+        ):
+            resp.raise_for_status()
+            return await resp.json()
 
     async def async_wait_running(self, timeout: float = 120.0) -> None:
         """Wait until the remote reports state RUNNING."""
@@ -165,7 +170,9 @@ class RemoteHomeAssistant:
                 raise TimeoutError(f"remote HA not running; see {self.log_path}")
             await asyncio.sleep(0.2)
 
-    async def async_set_states(self, states: list[dict[str, Any]] | None = None, **bulk: Any) -> None:
+    async def async_set_states(
+        self, states: list[dict[str, Any]] | None = None, **bulk: Any
+    ) -> None:
         """Write states on the remote in one call (testbed.set_states)."""
         await self.async_rest(
             "POST", "/api/services/testbed/set_states", {"states": states or [], **bulk}

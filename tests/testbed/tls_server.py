@@ -1,14 +1,14 @@
 """A TLS server with CERT_REQUIRED in its own process (like Apache or HA's ssl_peer_certificate).
 
 It uses blocking `ssl` sockets, so a refused handshake sends its TLS alert as those servers do.
-Run as `python tls_server.py CERT KEY CLIENT_CA PORT [--tls12]`.
+Run as `python -m tests.testbed.tls_server CERT KEY CLIENT_CA PORT [--tls12]`.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
-import contextlib
 import json
 from pathlib import Path
 import signal
@@ -17,6 +17,8 @@ import ssl
 import subprocess
 import sys
 from typing import Any
+
+from .ports import wait_for_port
 
 GOOD_TOKEN = "good-token"
 
@@ -38,7 +40,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
@@ -54,7 +56,7 @@ class _LingeringTlsServer(HTTPServer):
         try:
             tls.do_handshake()
             return tls, address
-        except (ssl.SSLError, OSError):
+        except ssl.SSLError, OSError:
             raw = socket.socket(fileno=tls.detach())
             raw.settimeout(1.0)
             with contextlib.suppress(OSError):
@@ -99,10 +101,18 @@ class CertRequiredServer:
 
     def start(self) -> None:
         """Start and wait until it listens."""
-        from .ports import wait_for_port
-
-        args = [sys.executable, __file__, str(self.cert), str(self.key), str(self.client_ca), str(self.port)]
-        self.process = subprocess.Popen([*args, *(["--tls12"] if self.tls12 else [])])
+        args = [
+            sys.executable,
+            "-m",
+            __name__,
+            str(self.cert),
+            str(self.key),
+            str(self.client_ca),
+            str(self.port),
+        ]
+        self.process = subprocess.Popen(
+            [*args, *(["--tls12"] if self.tls12 else [])], cwd=Path(__file__).parents[2]
+        )
         wait_for_port(self.port, 15)
 
     def stop(self) -> None:

@@ -17,7 +17,7 @@ DEFAULT_TIMEOUT: Final = aiohttp.ClientTimeout(total=15, connect=10)
 
 
 def normalize_url(url: str) -> str:
-    """Canonical form of a remote URL: lower-case scheme and host, no default port, no trailing /."""
+    """Return the canonical URL: lower-case scheme and host, no default port, no trailing /."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
@@ -119,7 +119,7 @@ class RemoteClient:
         return diagnose_status(status, text, sent_certificate=self.sent_certificate)
 
     async def probe(self) -> ProbeResult:
-        """Look at the URL without a token: is it Home Assistant, and does it want a certificate?
+        """Check, without a token, that this is Home Assistant and whether it wants a certificate.
 
         `/auth/providers` answers without authentication on every Home Assistant.
         """

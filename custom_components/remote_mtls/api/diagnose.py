@@ -55,7 +55,7 @@ NGINX_BAD_CERT = "The SSL certificate error"
 
 
 def _chain(err: BaseException) -> Iterator[BaseException]:
-    """The error, its causes/contexts and aiohttp's wrapped errors, each once."""
+    """Yield the error, its causes/contexts and aiohttp's wrapped errors, each once."""
     seen: set[int] = set()
     todo: list[BaseException | None] = [err]
     while todo:
@@ -95,7 +95,9 @@ def diagnose_exception(err: BaseException, *, sent_certificate: bool) -> Connect
     if isinstance(err, ConnectionFailure):
         return err
     for item in _chain(err):
-        if isinstance(item, aiohttp.ClientError) and not isinstance(item, aiohttp.WSServerHandshakeError):
+        if isinstance(item, aiohttp.ClientError) and not isinstance(
+            item, aiohttp.WSServerHandshakeError
+        ):
             continue  # aiohttp's SSL errors subclass ssl.SSLError; the wrapped error has the facts
         if isinstance(item, ssl.SSLCertVerificationError):
             return _server_cert_failure(item)
@@ -128,7 +130,9 @@ def diagnose_status(status: int, body: str, *, sent_certificate: bool) -> Connec
     if NGINX_NO_CERT in body or ("client certificate" in body.lower() and not sent_certificate):
         return CertificateRequired(f"HTTP {status}: no client certificate was sent", detail="http")
     if NGINX_BAD_CERT in body or "SSL certificate" in body:
-        return CertificateRejected(f"HTTP {status}: the client certificate was refused", detail="http")
+        return CertificateRejected(
+            f"HTTP {status}: the client certificate was refused", detail="http"
+        )
     if status == 400 and not body:
         # A websocket upgrade refused by the proxy carries no body we can read.
         if sent_certificate:

@@ -80,7 +80,7 @@ class EntityStateTracker:
         self._expect_snapshot = True
 
     def expect_snapshot(self) -> None:
-        """The next add event is a full snapshot (after a (re)subscribe)."""
+        """Treat the next add event as a full snapshot (after a (re)subscribe)."""
         self._expect_snapshot = True
 
     def apply(self, event: Mapping[str, Any]) -> EntityChanges:

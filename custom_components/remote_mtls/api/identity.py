@@ -23,7 +23,10 @@ from .errors import (
 )
 
 type ClientKey = (
-    rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey
+    rsa.RSAPrivateKey
+    | ec.EllipticCurvePrivateKey
+    | ed25519.Ed25519PrivateKey
+    | ed448.Ed448PrivateKey
 )
 PEM_MARKER = b"-----BEGIN"
 
@@ -46,7 +49,7 @@ def _is_ca(cert: x509.Certificate) -> bool:
 
 
 def _find_leaf(key: ClientKey, certs: list[x509.Certificate]) -> x509.Certificate:
-    """Some tools store the client certificate without linking it to the key: find it."""
+    """Find the client certificate that some tools store without linking it to the key."""
     leaves = [cert for cert in certs if not _is_ca(cert)]
     for cert in leaves:
         if _public_der(cert) == _public_der(key):
@@ -91,7 +94,10 @@ class ClientIdentity:
             raise NoPrivateKey()
         if not isinstance(
             bundle.key,
-            rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey,
+            rsa.RSAPrivateKey
+            | ec.EllipticCurvePrivateKey
+            | ed25519.Ed25519PrivateKey
+            | ed448.Ed448PrivateKey,
         ):
             raise InvalidPkcs12("Unsupported private key type", detail="key_type")
         extra = [item.certificate for item in bundle.additional_certs]
@@ -179,7 +185,7 @@ class ClientIdentity:
         )
 
     def key_pem(self, password: bytes | None = None) -> bytes:
-        """The private key as PKCS#8 PEM, encrypted when a password is given."""
+        """Return the private key as PKCS#8 PEM, encrypted when a password is given."""
         encryption: serialization.KeySerializationEncryption = (
             serialization.BestAvailableEncryption(password)
             if password

@@ -1,9 +1,12 @@
-"""SSL context for one remote: client identity, server trust, TLS >= 1.2. Blocking: run off the loop."""
+"""SSL context for one remote: client identity, server trust, TLS >= 1.2.
+
+Building it is blocking (file and key loading): run it in an executor.
+"""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
+import contextlib
 import os
 from pathlib import Path
 import secrets
@@ -32,7 +35,10 @@ def build_ssl_context(
     # TLS 1.3 servers that ask for the certificate after the handshake (Apache per-location).
     context.post_handshake_auth = True
 
-    private_cas = [*(identity.ca_certificates if identity else ()), *load_ca_certificates(ca_pem or b"")]
+    private_cas = [
+        *(identity.ca_certificates if identity else ()),
+        *load_ca_certificates(ca_pem or b""),
+    ]
     if verify_server and private_cas:
         context.load_verify_locations(
             cadata="".join(
@@ -80,4 +86,3 @@ def _private_tempfile(data: bytes) -> Iterator[str]:
         yield name
     finally:
         Path(name).unlink(missing_ok=True)
-

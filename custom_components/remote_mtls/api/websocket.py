@@ -1,4 +1,4 @@
-"""Websocket session to a remote Home Assistant: auth, commands, subscriptions, heartbeat, reconnect.
+"""Websocket session to a remote Home Assistant: auth, commands, subscriptions, reconnects.
 
 One `WebSocketSession` owns one connection at a time. `connect()` makes the first attempt and
 raises a typed error; after that a background task keeps the link alive: it pings, detects
@@ -273,7 +273,9 @@ class WebSocketSession:
             self.tls_cipher = (ssl_object.cipher() or (None,))[0]
         reader = asyncio.create_task(self._read(ws), name="remote_mtls websocket reader")
         try:
-            await self._command(ws, {"type": "supported_features", "features": {"coalesce_messages": 1}}, None)
+            await self._command(
+                ws, {"type": "supported_features", "features": {"coalesce_messages": 1}}, None
+            )
             for subscription in list(self._all_subscriptions):
                 await self._send_subscription(ws, subscription)
         except BaseException:
@@ -336,7 +338,9 @@ class WebSocketSession:
         else:
             error = message.get("error") or {}
             future.set_exception(
-                CommandError(str(error.get("message", "")), code=str(error.get("code", "unknown_error")))
+                CommandError(
+                    str(error.get("message", "")), code=str(error.get("code", "unknown_error"))
+                )
             )
 
     async def _heartbeat(self, ws: aiohttp.ClientWebSocketResponse) -> None:
@@ -347,8 +351,10 @@ class WebSocketSession:
             started = loop.time()
             try:
                 await self._command(ws, {"type": "ping"}, self.timings.pong_timeout)
-            except (CommandTimeout, NotConnected):
-                _LOGGER.debug("No pong within %.1f s; dropping the connection", self.timings.pong_timeout)
+            except CommandTimeout, NotConnected:
+                _LOGGER.debug(
+                    "No pong within %.1f s; dropping the connection", self.timings.pong_timeout
+                )
                 await self._abort(ws)
                 return
             self.latency = loop.time() - started
@@ -385,7 +391,7 @@ class WebSocketSession:
             attempt = 0
             while True:
                 delay = min(self.timings.backoff_max, self.timings.backoff_min * 2**attempt)
-                await asyncio.sleep(random.uniform(delay / 2, delay))
+                await asyncio.sleep(random.uniform(delay / 2, delay))  # noqa: S311 (jitter)
                 attempt += 1
                 try:
                     reader = await self._open()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import voluptuous as vol
-
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
+import voluptuous as vol
 
 DOMAIN = "testbed"
 
