@@ -45,8 +45,11 @@ class TestBed:
         fmt: P12Format = P12Format.MODERN,
         password: str = P12_PASSWORD,
     ) -> bytes:
-        """A PKCS#12 of a client certificate (default: the good one)."""
-        return export_p12(issued or self.pki.client, password, fmt)
+        """A PKCS#12 of a client certificate (default: the good one) with the root CA inside.
+
+        Like the README's recipe (`-certfile ca.crt`): the CA then also verifies the server.
+        """
+        return export_p12(issued or self.pki.client, password, fmt, include_ca=self.pki.root.cert)
 
     @property
     def ca_pem(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
-import voluptuous as vol
+import probatio as vol
 
 DOMAIN = "testbed"
 

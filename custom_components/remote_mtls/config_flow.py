@@ -1,0 +1,379 @@
+"""Config flow: URL → (client certificate, if the server wants one) → access token.
+
+Also reauthentication (asks only for what the remote refused) and reconfiguration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+import secrets as pysecrets
+from typing import Any
+
+from homeassistant.components.file_upload import process_uploaded_file
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    FileSelector,
+    FileSelectorConfig,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import probatio as vol
+
+from .api import (
+    ClientIdentity,
+    IdentityError,
+    InvalidPkcs12,
+    RemoteClient,
+    RemoteError,
+    ServerCertificateUntrusted,
+    WebSocketSession,
+    load_ca_certificates,
+    normalize_url,
+)
+from .const import (
+    CONF_CA_CERTIFICATE,
+    CONF_CERT_FINGERPRINT,
+    CONF_CERT_NOT_AFTER,
+    CONF_CERT_SUBJECT,
+    CONF_CERTIFICATE_PASSWORD,
+    CONF_CLIENT_CERTIFICATE,
+    CONF_SECRET_KEY,
+    CONF_VERIFY_SSL,
+    DOMAIN,
+    MAX_P12_SIZE,
+    P12_ACCEPT,
+)
+from .errors import IDENTITY_REASONS, form_error
+from .link import TlsSettings, async_create_client, async_load_identity
+from .secret_store import Secrets, async_load_secrets, async_save_secrets
+
+PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+PEM = TextSelector(TextSelectorConfig(multiline=True))
+P12_FILE = FileSelector(FileSelectorConfig(accept=P12_ACCEPT))
+
+
+def _read_upload(hass: HomeAssistant, file_id: str) -> bytes:
+    """Read an uploaded file (runs in the executor; the upload is deleted afterwards)."""
+    with process_uploaded_file(hass, file_id) as path:
+        if Path(path).stat().st_size > MAX_P12_SIZE:
+            raise InvalidPkcs12("The file is too large for a PKCS#12 bundle", detail="too_large")
+        return Path(path).read_bytes()
+
+
+class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Link a remote Home Assistant."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing known."""
+        self._url = ""
+        self._verify_ssl = True
+        self._p12: bytes | None = None
+        self._password = ""
+        self._ca_pem: str | None = None
+        self._identity: ClientIdentity | None = None
+        self._token: str | None = None
+        self._reauth_reason = "unknown"
+
+    # Steps of a new link -----------------------------------------------------------------
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the URL; probe it without a certificate."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._verify_ssl = user_input[CONF_VERIFY_SSL]
+            try:
+                self._url = normalize_url(user_input[CONF_URL])
+            except ValueError:
+                errors[CONF_URL] = "invalid_url"
+            else:
+                self._async_abort_entries_match({CONF_URL: self._url})
+                try:
+                    probe = await (await self._client("")).probe()
+                except ServerCertificateUntrusted:
+                    # A private CA: it may come with the client certificate or be given there.
+                    return await self.async_step_client_certificate()
+                except RemoteError as err:
+                    errors["base"] = form_error(err)
+                else:
+                    if probe.certificate_required:
+                        return await self.async_step_client_certificate()
+                    return await self.async_step_token()
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(
+                    {
+                        vol.Required(CONF_URL): URL,
+                        vol.Required(CONF_VERIFY_SSL, default=True): BooleanSelector(),
+                    }
+                ),
+                user_input or {},
+            ),
+            errors=errors,
+        )
+
+    async def async_step_client_certificate(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the .p12, its password and an optional CA; check them against the server."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = await self._async_take_certificate(user_input)
+            if not errors:
+                try:
+                    await (await self._client("")).probe()
+                except RemoteError as err:
+                    errors["base"] = form_error(err)
+                else:
+                    return await self.async_step_token()
+        return self.async_show_form(
+            step_id="client_certificate",
+            data_schema=self._certificate_schema(user_input),
+            errors=errors,
+            description_placeholders={"url": self._url},
+        )
+
+    async def async_step_token(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the access token; validate REST and websocket end to end."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._token = user_input[CONF_ACCESS_TOKEN]
+            try:
+                config = await self._async_validate()
+            except RemoteError as err:
+                errors["base"] = form_error(err)
+            else:
+                await self.async_set_unique_id(self._url)
+                self._abort_if_unique_id_configured()
+                secret_key = pysecrets.token_hex(16)
+                await async_save_secrets(self.hass, secret_key, self._secrets())
+                return self.async_create_entry(
+                    title=str(config.get("location_name") or self._url),
+                    data={**self._entry_data(), CONF_SECRET_KEY: secret_key},
+                )
+        return self.async_show_form(
+            step_id="token",
+            data_schema=vol.Schema({vol.Required(CONF_ACCESS_TOKEN): PASSWORD}),
+            errors=errors,
+            description_placeholders=self._certificate_placeholders(),
+        )
+
+    # Reauthentication and reconfiguration ----------------------------------------------------
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """Find out what the remote refuses now, then ask only for that."""
+        if not await self._async_load_entry(entry_data):
+            self._reauth_reason = "secrets_missing"
+            return await self.async_step_reauth_confirm()
+        try:
+            await self._async_validate()
+        except RemoteError as err:
+            self._reauth_reason = err.reason
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new token and, when a certificate is in use, optionally a new .p12."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if user_input.get(CONF_ACCESS_TOKEN):
+                self._token = user_input[CONF_ACCESS_TOKEN]
+            errors = await self._async_take_certificate(user_input)
+            if not errors:
+                try:
+                    await self._async_validate()
+                except RemoteError as err:
+                    errors["base"] = form_error(err)
+                else:
+                    return await self._async_update_entry(self._get_reauth_entry())
+        reason = errors.get("base", self._reauth_reason)
+        token_broken = reason in ("invalid_auth", "secrets_missing")
+        certificate_broken = (
+            reason.startswith("cert_")
+            or reason in IDENTITY_REASONS
+            or reason == "secrets_missing"
+            or self._needs_certificate(errors)
+        )
+        schema: dict[Any, Any] = {}
+        if token_broken or not certificate_broken:
+            token_key = vol.Required if token_broken else vol.Optional
+            schema[token_key(CONF_ACCESS_TOKEN)] = PASSWORD
+        if certificate_broken or (self._p12 is not None and not token_broken):
+            schema.update(self._certificate_schema(user_input, required=False).schema)
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema(schema),
+            errors=errors,
+            description_placeholders={"name": self._get_reauth_entry().title},
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change URL, server verification, certificate or CA of the same link."""
+        entry = self._get_reconfigure_entry()
+        if not self._url:
+            await self._async_load_entry(entry.data)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._verify_ssl = user_input[CONF_VERIFY_SSL]
+            try:
+                self._url = normalize_url(user_input[CONF_URL])
+            except ValueError:
+                errors[CONF_URL] = "invalid_url"
+            else:
+                errors = await self._async_take_certificate(user_input)
+            if not errors:
+                try:
+                    await self._async_validate()
+                except RemoteError as err:
+                    errors["base"] = form_error(err)
+                else:
+                    if self._url != entry.unique_id:
+                        await self.async_set_unique_id(self._url)
+                        self._abort_if_unique_id_configured()
+                    return await self._async_update_entry(entry)
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_URL, default=self._url): URL,
+                vol.Required(CONF_VERIFY_SSL, default=self._verify_ssl): BooleanSelector(),
+                **self._certificate_schema(user_input, required=False).schema,
+            }
+        )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders=self._certificate_placeholders(),
+        )
+
+    # Helpers -------------------------------------------------------------------------------
+
+    def _certificate_schema(
+        self, user_input: dict[str, Any] | None, *, required: bool = True
+    ) -> vol.Schema:
+        # Once a file was read, the flow keeps it: the field becomes optional on retries.
+        file_key = vol.Required if required and self._p12 is None else vol.Optional
+        return self.add_suggested_values_to_schema(
+            vol.Schema(
+                {
+                    file_key(CONF_CLIENT_CERTIFICATE): P12_FILE,
+                    vol.Optional(CONF_CERTIFICATE_PASSWORD): PASSWORD,
+                    vol.Optional(CONF_CA_CERTIFICATE): PEM,
+                }
+            ),
+            {CONF_CA_CERTIFICATE: self._ca_pem or ""}
+            | {k: v for k, v in (user_input or {}).items() if k == CONF_CA_CERTIFICATE},
+        )
+
+    async def _async_take_certificate(self, user_input: dict[str, Any]) -> dict[str, str]:
+        """Read the upload, password and CA from a form; return form errors."""
+        if CONF_CA_CERTIFICATE in user_input:
+            ca_pem = user_input[CONF_CA_CERTIFICATE].strip() or None
+            try:
+                load_ca_certificates(ca_pem or "")
+            except IdentityError:
+                return {CONF_CA_CERTIFICATE: "invalid_ca"}
+            self._ca_pem = ca_pem
+        if file_id := user_input.get(CONF_CLIENT_CERTIFICATE):
+            try:
+                self._p12 = await self.hass.async_add_executor_job(_read_upload, self.hass, file_id)
+            except IdentityError as err:
+                return {CONF_CLIENT_CERTIFICATE: form_error(err)}
+            except ValueError:
+                return {CONF_CLIENT_CERTIFICATE: "upload_missing"}
+        if self._p12 is None:
+            return {}  # no certificate (the schema requires one where it is needed)
+        self._password = user_input.get(CONF_CERTIFICATE_PASSWORD, self._password) or ""
+        try:
+            self._identity = await async_load_identity(self.hass, self._p12, self._password)
+        except IdentityError as err:
+            key = (
+                CONF_CERTIFICATE_PASSWORD
+                if err.reason == "wrong_password"
+                else CONF_CLIENT_CERTIFICATE
+            )
+            return {key: form_error(err)}
+        return {}
+
+    @staticmethod
+    def _needs_certificate(errors: dict[str, str]) -> bool:
+        return bool(errors.keys() & {CONF_CLIENT_CERTIFICATE, CONF_CERTIFICATE_PASSWORD})
+
+    async def _client(self, token: str) -> RemoteClient:
+        return await async_create_client(
+            self.hass, self._url, token, TlsSettings(self._identity, self._verify_ssl, self._ca_pem)
+        )
+
+    async def _async_validate(self) -> dict[str, Any]:
+        """REST /api/ and a websocket auth_ok through the certificate; return the remote config."""
+        client = await self._client(self._token or "")
+        await client.get_api_status()
+        websocket = WebSocketSession(client)
+        await websocket.connect()
+        try:
+            config: dict[str, Any] = await websocket.command({"type": "get_config"})
+        finally:
+            await websocket.close()
+        return config
+
+    async def _async_load_entry(self, data: Mapping[str, Any]) -> bool:
+        """Load URL and secrets of an entry; False when its secrets are gone."""
+        self._url = data[CONF_URL]
+        self._verify_ssl = data[CONF_VERIFY_SSL]
+        stored = await async_load_secrets(self.hass, data[CONF_SECRET_KEY])
+        if stored is None:
+            return False
+        self._token, self._p12 = stored.token, stored.p12
+        self._password, self._ca_pem = stored.password, stored.ca_pem
+        if self._p12 is not None:
+            try:
+                self._identity = await async_load_identity(
+                    self.hass, self._p12, self._password, check_validity=False
+                )
+            except IdentityError:
+                self._identity = None
+        return True
+
+    async def _async_update_entry(self, entry: ConfigEntry) -> ConfigFlowResult:
+        await async_save_secrets(self.hass, entry.data[CONF_SECRET_KEY], self._secrets())
+        return self.async_update_reload_and_abort(
+            entry,
+            unique_id=self._url,
+            data={**self._entry_data(), CONF_SECRET_KEY: entry.data[CONF_SECRET_KEY]},
+        )
+
+    def _secrets(self) -> Secrets:
+        return Secrets(
+            token=self._token or "",
+            p12=self._p12 if self._identity is not None else None,
+            password=self._password,
+            ca_pem=self._ca_pem,
+        )
+
+    def _entry_data(self) -> dict[str, Any]:
+        identity = self._identity
+        return {
+            CONF_URL: self._url,
+            CONF_VERIFY_SSL: self._verify_ssl,
+            CONF_CERT_SUBJECT: identity.subject if identity else None,
+            CONF_CERT_FINGERPRINT: identity.fingerprint_sha256 if identity else None,
+            CONF_CERT_NOT_AFTER: identity.not_after.isoformat() if identity else None,
+        }
+
+    def _certificate_placeholders(self) -> dict[str, str]:
+        identity = self._identity
+        return {
+            "url": self._url,
+            "subject": identity.subject if identity else "-",
+            "expires": identity.not_after.date().isoformat() if identity else "-",
+        }
