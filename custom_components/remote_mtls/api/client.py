@@ -35,7 +35,6 @@ class ProbeResult:
     """What an unauthenticated look at the URL found."""
 
     certificate_required: bool
-    tls_version: str | None = None
 
 
 class RemoteClient:
