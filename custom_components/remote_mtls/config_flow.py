@@ -81,6 +81,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._identity: ClientIdentity | None = None
         self._token: str | None = None
         self._reauth_reason = "unknown"
+        self._certificate_required = True
 
     # Steps of a new link -----------------------------------------------------------------
 
@@ -98,7 +99,8 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
                 try:
                     probe = await (await self._client("")).probe()
                 except ServerCertificateUntrusted:
-                    # A private CA: it may come with the client certificate or be given there.
+                    # A private CA: it may come with a client certificate or be given alone.
+                    self._certificate_required = False
                     return await self.async_step_client_certificate()
                 except RemoteError as err:
                     errors["base"] = form_error(err)
@@ -129,14 +131,17 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = await self._async_take_certificate(user_input)
             if not errors:
                 try:
-                    await (await self._client("")).probe()
+                    probe = await (await self._client("")).probe()
                 except RemoteError as err:
                     errors["base"] = form_error(err)
                 else:
-                    return await self.async_step_token()
+                    if not probe.certificate_required:
+                        return await self.async_step_token()
+                    self._certificate_required = True
+                    errors["base"] = "cert_required"
         return self.async_show_form(
             step_id="client_certificate",
-            data_schema=self._certificate_schema(user_input),
+            data_schema=self._certificate_schema(user_input, required=self._certificate_required),
             errors=errors,
             description_placeholders={"url": self._url},
         )

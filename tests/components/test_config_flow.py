@@ -478,3 +478,20 @@ async def test_reauth_of_a_link_without_certificate(hass: HomeAssistant, testbed
     result = await send(hass, result, {"access_token": testbed.token})
     assert result["reason"] == "reauth_successful"
     await hass.async_block_till_done()
+
+
+async def test_private_ca_alone_then_certificate_required(
+    hass: HomeAssistant, testbed: TestBed, upload: Uploader
+) -> None:
+    """After an untrusted server the .p12 is optional: a CA alone may be all the remote needs."""
+    result = await start(hass, testbed.url("untrusted_server"))
+    assert result["step_id"] == "client_certificate"
+    untrusted_ca = testbed.pki.untrusted.cert_pem().decode()
+    result = await send(hass, result, {"ca_certificate": untrusted_ca})
+    assert result["errors"] == {"base": "cert_required"}  # this proxy wants a certificate too
+    result = await send(
+        hass,
+        result,
+        {"client_certificate": await upload(testbed.p12()), "certificate_password": P12_PASSWORD},
+    )
+    assert result["step_id"] == "token"
