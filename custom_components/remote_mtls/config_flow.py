@@ -89,12 +89,8 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for the URL; probe it without a certificate."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            self._verify_ssl = user_input[CONF_VERIFY_SSL]
-            try:
-                self._url = normalize_url(user_input[CONF_URL])
-            except ValueError:
-                errors[CONF_URL] = "invalid_url"
-            else:
+            errors = self._take_url(user_input)
+            if not errors:
                 self._async_abort_entries_match({CONF_URL: self._url})
                 try:
                     probe = await (await self._client("")).probe()
@@ -230,13 +226,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             await self._async_load_entry(entry.data)
         errors: dict[str, str] = {}
         if user_input is not None:
-            self._verify_ssl = user_input[CONF_VERIFY_SSL]
-            try:
-                self._url = normalize_url(user_input[CONF_URL])
-            except ValueError:
-                errors[CONF_URL] = "invalid_url"
-            else:
-                errors = await self._async_take_certificate(user_input)
+            errors = self._take_url(user_input) or await self._async_take_certificate(user_input)
             if not errors:
                 try:
                     await self._async_validate()
@@ -262,6 +252,15 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     # Helpers -------------------------------------------------------------------------------
+
+    def _take_url(self, user_input: dict[str, Any]) -> dict[str, str]:
+        """Read URL and verification choice from a form; return form errors."""
+        self._verify_ssl = user_input[CONF_VERIFY_SSL]
+        try:
+            self._url = normalize_url(user_input[CONF_URL])
+        except ValueError:
+            return {CONF_URL: "invalid_url"}
+        return {}
 
     def _certificate_schema(
         self, user_input: dict[str, Any] | None, *, required: bool = True

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 import os
 from pathlib import Path
 import shutil
-import signal
 import subprocess
 from typing import Literal
 
 from .ports import free_port, wait_for_port
+from .processes import stop_process_group
 
 VerifyMode = Literal["on", "optional"]
 
@@ -146,15 +146,7 @@ class Nginx:
 
     def stop(self) -> None:
         """Stop nginx at once (closes every proxied connection)."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
         self.process = None
 
     def restart(self) -> None:

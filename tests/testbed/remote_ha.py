@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-import os
 from pathlib import Path
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from .ports import free_port, wait_for_port
+from .processes import stop_process_group
 from .sync import run_sync
 
 TEMPLATE_DIR = Path(__file__).parent / "remote_config"
@@ -74,15 +73,7 @@ class RemoteHomeAssistant:
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the process (SIGTERM, then SIGKILL) and its children."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process, timeout)
         self.process = None
 
     def restart(self) -> None:
