@@ -82,6 +82,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._token: str | None = None
         self._reauth_reason = "unknown"
         self._certificate_required = True
+        self._remote_config: dict[str, Any] = {}
 
     # Steps of a new link -----------------------------------------------------------------
 
@@ -147,17 +148,13 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             self._token = user_input[CONF_ACCESS_TOKEN]
-            try:
-                config = await self._async_validate()
-            except RemoteError as err:
-                errors["base"] = form_error(err)
-            else:
+            if not (errors := await self._async_validation_errors()):
                 await self.async_set_unique_id(self._url)
                 self._abort_if_unique_id_configured()
                 secret_key = pysecrets.token_hex(16)
                 await async_save_secrets(self.hass, secret_key, self._secrets())
                 return self.async_create_entry(
-                    title=str(config.get("location_name") or self._url),
+                    title=str(self._remote_config.get("location_name") or self._url),
                     data={**self._entry_data(), CONF_SECRET_KEY: secret_key},
                 )
         return self.async_show_form(
@@ -189,13 +186,8 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             if user_input.get(CONF_ACCESS_TOKEN):
                 self._token = user_input[CONF_ACCESS_TOKEN]
             errors = await self._async_take_certificate(user_input)
-            if not errors:
-                try:
-                    await self._async_validate()
-                except RemoteError as err:
-                    errors["base"] = form_error(err)
-                else:
-                    return await self._async_update_entry(self._get_reauth_entry())
+            if not errors and not (errors := await self._async_validation_errors()):
+                return await self._async_update_entry(self._get_reauth_entry())
         reason = errors.get("base", self._reauth_reason)
         token_broken = reason in ("invalid_auth", "secrets_missing")
         certificate_broken = (
@@ -227,16 +219,11 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = self._take_url(user_input) or await self._async_take_certificate(user_input)
-            if not errors:
-                try:
-                    await self._async_validate()
-                except RemoteError as err:
-                    errors["base"] = form_error(err)
-                else:
-                    if self._url != entry.unique_id:
-                        await self.async_set_unique_id(self._url)
-                        self._abort_if_unique_id_configured()
-                    return await self._async_update_entry(entry)
+            if not errors and not (errors := await self._async_validation_errors()):
+                if self._url != entry.unique_id:
+                    await self.async_set_unique_id(self._url)
+                    self._abort_if_unique_id_configured()
+                return await self._async_update_entry(entry)
         schema = vol.Schema(
             {
                 vol.Required(CONF_URL, default=self._url): URL,
@@ -318,17 +305,24 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             self.hass, self._url, token, TlsSettings(self._identity, self._verify_ssl, self._ca_pem)
         )
 
-    async def _async_validate(self) -> dict[str, Any]:
-        """REST /api/ and a websocket auth_ok through the certificate; return the remote config."""
+    async def _async_validate(self) -> None:
+        """Check REST /api/ and a websocket auth_ok through the certificate; keep the config."""
         client = await self._client(self._token or "")
         await client.get_api_status()
         websocket = WebSocketSession(client)
         await websocket.connect()
         try:
-            config: dict[str, Any] = await websocket.command({"type": "get_config"})
+            self._remote_config = await websocket.command({"type": "get_config"})
         finally:
             await websocket.close()
-        return config
+
+    async def _async_validation_errors(self) -> dict[str, str]:
+        """Validate end to end; return the form errors (empty when the link works)."""
+        try:
+            await self._async_validate()
+        except RemoteError as err:
+            return {"base": form_error(err)}
+        return {}
 
     async def _async_load_entry(self, data: Mapping[str, Any]) -> bool:
         """Load URL and secrets of an entry; False when its secrets are gone."""

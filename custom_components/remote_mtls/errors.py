@@ -25,28 +25,15 @@ AUTH_REASONS: Final = IDENTITY_REASONS | {
     "cert_expired",
     "cert_not_yet_valid",
 }
-# Identity reasons shown as they are; others fold into a known key.
-FORM_ERRORS: Final = frozenset(
-    {
-        "cannot_connect",
-        "not_home_assistant",
-        "cert_required",
-        "cert_rejected",
-        "cert_expired",
-        "cert_not_yet_valid",
-        "invalid_p12",
-        "wrong_password",
-        "key_mismatch",
-        "no_private_key",
-        "no_certificate",
-        "invalid_ca",
-        "server_cert_untrusted",
-        "hostname_mismatch",
-        "tls_mismatch",
-        "invalid_auth",
-        "https_required",
-    }
-)
+# Every key with its own form message; any other reason shows as "unknown".
+FORM_ERRORS: Final = AUTH_REASONS | {
+    "cannot_connect",
+    "not_home_assistant",
+    "server_cert_untrusted",
+    "hostname_mismatch",
+    "tls_mismatch",
+    "https_required",
+}
 
 
 def form_error(err: RemoteError) -> str:

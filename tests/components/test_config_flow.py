@@ -37,6 +37,17 @@ async def send(hass: HomeAssistant, result: dict[str, Any], data: dict[str, Any]
     return await hass.config_entries.flow.async_configure(result["flow_id"], data)
 
 
+async def send_good_certificate(
+    hass: HomeAssistant, result: dict[str, Any], bed: TestBed, upload: Uploader
+) -> dict[str, Any]:
+    """Upload the test bed's good .p12 into the current certificate form, with its password."""
+    return await send(
+        hass,
+        result,
+        {"client_certificate": await upload(bed.p12()), "certificate_password": P12_PASSWORD},
+    )
+
+
 async def test_full_flow_through_http_api_like_the_frontend(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, testbed: TestBed, upload: Uploader
 ) -> None:
@@ -227,11 +238,7 @@ async def test_bad_certificates_then_a_good_one(
     )
     assert result["step_id"] == "client_certificate"
     assert result["errors"] == errors
-    result = await send(
-        hass,
-        result,
-        {"client_certificate": await upload(testbed.p12()), "certificate_password": P12_PASSWORD},
-    )
+    result = await send_good_certificate(hass, result, testbed, upload)
     assert result["step_id"] == "token", result["errors"]
 
 
@@ -350,11 +357,7 @@ async def test_reauth_asks_for_a_certificate(
     assert result["step_id"] == "reauth_confirm"
     assert "access_token" not in result["data_schema"].schema
     assert "client_certificate" in result["data_schema"].schema
-    result = await send(
-        hass,
-        result,
-        {"client_certificate": await upload(testbed.p12()), "certificate_password": P12_PASSWORD},
-    )
+    result = await send_good_certificate(hass, result, testbed, upload)
     assert result["reason"] == "reauth_successful"
     await hass.async_block_till_done()
 
@@ -419,11 +422,7 @@ async def test_stored_certificate_unreadable_starts_reauth(
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     result = await hass.config_entries.flow.async_configure(flows[0]["flow_id"])
     assert "client_certificate" in result["data_schema"].schema
-    result = await send(
-        hass,
-        result,
-        {"client_certificate": await upload(testbed.p12()), "certificate_password": P12_PASSWORD},
-    )
+    result = await send_good_certificate(hass, result, testbed, upload)
     assert result["reason"] == "reauth_successful"
     await hass.async_block_till_done()
 
@@ -489,9 +488,5 @@ async def test_private_ca_alone_then_certificate_required(
     untrusted_ca = testbed.pki.untrusted.cert_pem().decode()
     result = await send(hass, result, {"ca_certificate": untrusted_ca})
     assert result["errors"] == {"base": "cert_required"}  # this proxy wants a certificate too
-    result = await send(
-        hass,
-        result,
-        {"client_certificate": await upload(testbed.p12()), "certificate_password": P12_PASSWORD},
-    )
+    result = await send_good_certificate(hass, result, testbed, upload)
     assert result["step_id"] == "token"
