@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 
 from .api import (
+    CommandError,
+    CommandTimeout,
     ConnectionFailure,
-    ConnectionState,
     IdentityError,
-    RemoteClient,
+    NotConnected,
     WebSocketSession,
 )
 from .api.errors import RemoteError
 from .const import CONF_SECRET_KEY, CONF_VERIFY_SSL, DOMAIN
+from .coordinator import RemoteCoordinator, RemoteMtlsConfigEntry
 from .errors import AUTH_REASONS
 from .link import TlsSettings, async_create_client, async_load_identity
+from .routes import PLATFORMS
 from .secret_store import async_load_secrets, async_remove_secrets
 
 
-@dataclass
-class RemoteLink:
-    """What a loaded entry holds: the REST client and the live websocket session."""
-
-    client: RemoteClient
-    websocket: WebSocketSession
-
-
-type RemoteMtlsConfigEntry = ConfigEntry[RemoteLink]
-
-
 async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -> bool:
-    """Connect to the remote; ask for reauthentication when the remote refuses us."""
+    """Connect to the remote, mirror its entities; ask for reauthentication when refused."""
     secrets = await async_load_secrets(hass, entry.data[CONF_SECRET_KEY])
     if secrets is None:
         raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="secrets_missing")
@@ -55,16 +44,27 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
         await websocket.connect()
     except (IdentityError, ConnectionFailure) as err:
         raise _setup_error(err) from err
-
-    @callback
-    def _state_changed(state: ConnectionState, _error: ConnectionFailure | None) -> None:
-        if state is ConnectionState.AUTH_FAILED:
-            entry.async_start_reauth(hass)
-
-    websocket.on_state_change = _state_changed
-    entry.runtime_data = RemoteLink(client, websocket)
     entry.async_on_unload(websocket.close)
+    coordinator = RemoteCoordinator(hass, entry, client, websocket)
+    entry.async_on_unload(coordinator.async_stop)
+    try:
+        await coordinator.async_start()
+    except (CommandError, CommandTimeout, NotConnected, TimeoutError) as err:
+        await websocket.close()
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"error": str(err) or type(err).__name__},
+        ) from err
+    entry.runtime_data = coordinator
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -> None:
+    """Reload the link with the new filters (entities that stay keep their registry entries)."""
+    hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 def _setup_error(err: RemoteError) -> Exception:
@@ -81,8 +81,8 @@ def _setup_error(err: RemoteError) -> Exception:
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -> bool:
-    """Close the websocket (registered with async_on_unload)."""
-    return True
+    """Unload the platforms; the websocket closes through async_on_unload."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -> None:

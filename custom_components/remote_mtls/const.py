@@ -15,3 +15,19 @@ CONF_CERT_NOT_AFTER: Final = "certificate_not_after"
 
 P12_ACCEPT: Final = ".p12,.pfx"
 MAX_P12_SIZE: Final = 1024 * 1024
+
+# Options: what to mirror.
+CONF_INCLUDE_DOMAINS: Final = "include_domains"
+CONF_EXCLUDE_DOMAINS: Final = "exclude_domains"
+CONF_INCLUDE_ENTITIES: Final = "include_entities"
+CONF_EXCLUDE_ENTITIES: Final = "exclude_entities"
+CONF_AREAS: Final = "areas"
+CONF_LABELS: Final = "labels"
+CONF_EVENT_TYPES: Final = "event_types"
+CONF_MIRROR_DEVICES: Final = "mirror_devices"
+
+# A remote entity that disappears is removed after this grace period (a remote rename
+# removes and re-adds it; the local entity then follows the new id instead).
+REMOVAL_GRACE: Final = 1.0
+# Remote changes are written in batches of this size, yielding to the event loop in between.
+WRITE_BATCH: Final = 250

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
 from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -84,3 +86,44 @@ async def add_entry(
         ),
     )
     return entry
+
+
+async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> None:
+    """Poll until `predicate()` is truthy (remote changes arrive asynchronously)."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+async def mirrored(hass: HomeAssistant, testbed: TestBed) -> AsyncIterator[MockConfigEntry]:
+    """A loaded link to the real remote, mirroring everything."""
+    entry = await add_entry(hass, testbed)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    yield entry
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+def local_entity_id(hass: HomeAssistant, entry: MockConfigEntry, remote_entity_id: str) -> str:
+    """The local entity mirroring a remote entity."""
+    coordinator = entry.runtime_data
+    mirror = coordinator.mirrors[coordinator.key_for(remote_entity_id)]
+    entity_id = er.async_get(hass).async_get_entity_id(
+        mirror.platform, DOMAIN, f"{entry.entry_id}-{mirror.key}"
+    )
+    assert entity_id is not None, f"{remote_entity_id} is not mirrored"
+    return entity_id
+
+
+async def remote_state(testbed: TestBed, entity_id: str) -> dict[str, Any]:
+    """The remote's current state of an entity (read directly, not through the mirror)."""
+    state: dict[str, Any] = await testbed.remote.async_rest("GET", f"/api/states/{entity_id}")
+    return state
+
+
+async def call_local(
+    hass: HomeAssistant, domain: str, service: str, entity_id: str, **data: Any
+) -> None:
+    """Call a local service on a mirrored entity and wait for it to finish."""
+    await hass.services.async_call(domain, service, {"entity_id": entity_id, **data}, blocking=True)

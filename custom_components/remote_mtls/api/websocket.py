@@ -23,6 +23,7 @@ import aiohttp
 
 from .client import RemoteClient
 from .diagnose import diagnose_exception
+from .encoding import json_default
 from .entities import EntityChanges, EntityStateTracker
 from .errors import (
     CannotConnect,
@@ -147,7 +148,7 @@ class WebSocketSession:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[message_id] = future
         try:
-            await ws.send_str(json.dumps({**message, "id": message_id}))
+            await ws.send_str(json.dumps({**message, "id": message_id}, default=json_default))
             async with asyncio.timeout(timeout or self.timings.command_timeout):
                 return await future
         except TimeoutError:

@@ -1,0 +1,491 @@
+"""One coordinator per link: remote states and registries in, local entities and devices out.
+
+Remote changes arrive on one websocket and are applied in order from one queue. Small changes
+are written at once; snapshots and bursts are written in batches that yield to the event loop,
+so the local Home Assistant never falls behind its own websocket clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_URL, Platform
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+
+from .api import (
+    CommandError,
+    CommandTimeout,
+    ConnectionFailure,
+    ConnectionState,
+    EntityChanges,
+    NotConnected,
+    RemoteClient,
+    RemoteState,
+    Subscription,
+    WebSocketSession,
+)
+from .const import CONF_MIRROR_DEVICES, DOMAIN, REMOVAL_GRACE, WRITE_BATCH
+from .filters import MirrorFilter
+from .routes import local_platform
+
+_LOGGER = logging.getLogger(__name__)
+
+REGISTRY_EVENTS = (
+    "entity_registry_updated",
+    "device_registry_updated",
+    "area_registry_updated",
+    "label_registry_updated",
+)
+SNAPSHOT_TIMEOUT = 60.0
+# A reconnect snapshot may come from a remote that is still starting: removals wait longer.
+RECONNECT_REMOVAL_GRACE = 30.0
+_REFRESH_REGISTRIES = object()
+_AVAILABILITY_CHANGED = object()
+_VALIDATION_CODES = frozenset({"service_validation_error", "invalid_format", "not_found"})
+
+type PlatformAdder = Callable[[list[Mirror]], None]
+type RemoteMtlsConfigEntry = ConfigEntry[RemoteCoordinator]
+
+
+@dataclass(eq=False, slots=True)
+class Mirror:
+    """One mirrored remote entity. `key` is stable across remote entity_id renames."""
+
+    key: str
+    entity_id: str
+    platform: Platform
+    state: RemoteState
+    registry: dict[str, Any] | None
+
+    @property
+    def domain(self) -> str:
+        """The remote domain (service calls go there)."""
+        return self.entity_id.partition(".")[0]
+
+
+def mirror_key(entity_id: str, registry_entry: dict[str, Any] | None) -> str:
+    """Remote domain, platform and unique id when registered, else the remote entity id."""
+    if registry_entry and registry_entry.get("unique_id"):
+        domain = entity_id.partition(".")[0]
+        return f"{domain}.{registry_entry['platform']}.{registry_entry['unique_id']}"
+    return entity_id
+
+
+class RemoteCoordinator:
+    """Keeps the local mirror of one remote Home Assistant."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        client: RemoteClient,
+        websocket: WebSocketSession,
+    ) -> None:
+        """Nothing is fetched until async_start."""
+        self.hass = hass
+        self.entry = entry
+        self.client = client
+        self.websocket = websocket
+        self.filter = MirrorFilter.from_options(entry.options)
+        self.mirror_devices: bool = entry.options.get(CONF_MIRROR_DEVICES, True)
+        self.remote_config: dict[str, Any] = {}
+        self.entity_registry: dict[str, dict[str, Any]] = {}
+        self.devices: dict[str, dict[str, Any]] = {}
+        self.areas: dict[str, dict[str, Any]] = {}
+        self.labels: dict[str, dict[str, Any]] = {}
+        self.mirrors: dict[str, Mirror] = {}
+        self.hub_device_id: str | None = None
+        self._key_by_entity_id: dict[str, str] = {}
+        self._listeners: dict[str, CALLBACK_TYPE] = {}
+        self._adders: dict[Platform, PlatformAdder] = {}
+        self._waiting: dict[Platform, list[Mirror]] = {}
+        self._removals: dict[str, asyncio.TimerHandle] = {}
+        self._remote_device_areas: dict[str, str | None] = {}
+        self._queue: deque[Any] = deque()
+        self._drain_task: asyncio.Task[None] | None = None
+        self._subscriptions: list[Subscription] = []
+        self._snapshot = asyncio.Event()
+        self._was_connected = True
+
+    # Lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        """Whether the link is up."""
+        return self.websocket.connected
+
+    @property
+    def entry_id(self) -> str:
+        """The config entry this coordinator belongs to."""
+        return self.entry.entry_id
+
+    async def async_start(self) -> None:
+        """Fetch config and registries, subscribe, and wait for the first full snapshot."""
+        self.websocket.on_state_change = self._on_connection_state
+        self.remote_config = await self.websocket.command({"type": "get_config"})
+        await self._async_fetch_registries()
+        self._register_hub_device()
+        for event_type in REGISTRY_EVENTS:
+            self._subscriptions.append(
+                await self.websocket.subscribe(
+                    {"type": "subscribe_events", "event_type": event_type},
+                    self._on_registry_event,
+                )
+            )
+        filters = self.filter.subscription()
+        subscription, _tracker = await self.websocket.subscribe_entities(
+            self._on_entity_changes, include=filters.get("include"), exclude=filters.get("exclude")
+        )
+        self._subscriptions.append(subscription)
+        async with asyncio.timeout(SNAPSHOT_TIMEOUT):
+            await self._snapshot.wait()
+            while (task := self._drain_task) is not None:
+                await task
+        self._remove_stale_registry_entries()
+
+    async def async_stop(self) -> None:
+        """Stop processing; the entry's unload closes the websocket."""
+        for handle in self._removals.values():
+            handle.cancel()
+        self._removals.clear()
+        if self._drain_task is not None:
+            self._drain_task.cancel()
+        self._queue.clear()
+
+    # Platforms and entities ---------------------------------------------------------------
+
+    @callback
+    def async_add_platform(self, platform: Platform, adder: PlatformAdder) -> None:
+        """Hand a ready platform what it mirrors now and everything that appears later."""
+        self._adders[platform] = adder
+        mirrors = [mirror for mirror in self.mirrors.values() if mirror.platform is platform]
+        self._waiting.pop(platform, None)
+        if mirrors:
+            adder(mirrors)
+
+    @callback
+    def async_add_listener(self, key: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update` whenever the mirror of `key` changes or availability flips."""
+        self._listeners[key] = update
+
+        @callback
+        def _remove() -> None:
+            if self._listeners.get(key) is update:
+                del self._listeners[key]
+
+        return _remove
+
+    def key_for(self, remote_entity_id: str) -> str:
+        """Return the mirror key of a remote entity id (KeyError when not mirrored)."""
+        return self._key_by_entity_id[remote_entity_id]
+
+    def device_for(self, mirror: Mirror) -> dict[str, Any] | None:
+        """Return the remote device of a mirrored entity, when devices are mirrored."""
+        if not self.mirror_devices or mirror.registry is None:
+            return None
+        device_id = mirror.registry.get("device_id")
+        return self.devices.get(device_id) if device_id else None
+
+    def device_info(self, mirror: Mirror) -> DeviceInfo | None:
+        """Local device of a mirrored entity: its remote device, linked to the hub."""
+        if (device := self.device_for(mirror)) is None:
+            return None
+        info = DeviceInfo(
+            identifiers={(DOMAIN, f"{self.entry_id}-{device['id']}")},
+            name=device_name(device),
+            manufacturer=device.get("manufacturer"),
+            model=device.get("model"),
+            model_id=device.get("model_id"),
+            sw_version=device.get("sw_version"),
+            hw_version=device.get("hw_version"),
+            serial_number=device.get("serial_number"),
+        )
+        if (area := self.areas.get(device.get("area_id") or "")) is not None:
+            info["suggested_area"] = area["name"]
+        if self.hub_device_id is not None:
+            info["via_device_id"] = self.hub_device_id
+        return info
+
+    # Service calls ------------------------------------------------------------------------
+
+    async def async_call_service(
+        self,
+        domain: str,
+        service: str,
+        data: dict[str, Any] | None = None,
+        target: dict[str, Any] | None = None,
+        *,
+        return_response: bool = False,
+    ) -> Any:
+        """Run a service on the remote once; its errors come back as Home Assistant errors."""
+        try:
+            return await self.websocket.call_service(
+                domain, service, data, target, return_response=return_response
+            )
+        except NotConnected as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="not_connected"
+            ) from err
+        except CommandTimeout as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_timeout",
+                translation_placeholders={"service": f"{domain}.{service}"},
+            ) from err
+        except CommandError as err:
+            placeholders = {"service": f"{domain}.{service}", "message": str(err)}
+            if err.code in _VALIDATION_CODES:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="remote_rejected",
+                    translation_placeholders=placeholders,
+                ) from err
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="remote_failed",
+                translation_placeholders=placeholders,
+            ) from err
+
+    # Remote entity changes ----------------------------------------------------------------
+
+    @callback
+    def _on_entity_changes(self, changes: EntityChanges) -> None:
+        if changes.snapshot and self._snapshot.is_set():
+            # A reconnect: registries may have changed while we were away.
+            self._queue.append(_REFRESH_REGISTRIES)
+        if (
+            not self._queue
+            and self._drain_task is None
+            and len(changes.changed) + len(changes.removed) <= WRITE_BATCH
+        ):
+            self._apply_changes(changes, changes.changed.values())
+            self._flush_new()
+            return
+        self._queue.append(changes)
+        self._ensure_draining()
+
+    @callback
+    def _on_registry_event(self, _event: Any) -> None:
+        if not self._queue or self._queue[-1] is not _REFRESH_REGISTRIES:
+            self._queue.append(_REFRESH_REGISTRIES)
+        self._ensure_draining()
+
+    def _ensure_draining(self) -> None:
+        if self._drain_task is None:
+            self._drain_task = self.entry.async_create_background_task(
+                self.hass, self._drain(), "remote_mtls apply remote changes"
+            )
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                item = self._queue.popleft()
+                if item is _REFRESH_REGISTRIES:
+                    try:
+                        await self._async_refresh_registries()
+                    except (CommandError, CommandTimeout, NotConnected) as err:
+                        _LOGGER.debug("Registry refresh failed: %s", err)
+                elif item is _AVAILABILITY_CHANGED:
+                    updates = list(self._listeners.values())
+                    for start in range(0, len(updates), WRITE_BATCH):
+                        for update in updates[start : start + WRITE_BATCH]:
+                            update()
+                        await asyncio.sleep(0)
+                else:
+                    await self._apply_in_batches(item)
+        finally:
+            self._drain_task = None
+
+    async def _apply_in_batches(self, changes: EntityChanges) -> None:
+        states = list(changes.changed.values())
+        self._apply_changes(changes, states[:WRITE_BATCH])
+        for start in range(WRITE_BATCH, len(states), WRITE_BATCH):
+            self._flush_new()
+            await asyncio.sleep(0)
+            self._apply_states(states[start : start + WRITE_BATCH], snapshot=changes.snapshot)
+        self._flush_new()
+        await asyncio.sleep(0)
+
+    def _apply_changes(self, changes: EntityChanges, states: Iterable[RemoteState]) -> None:
+        reconnect = changes.snapshot and self._snapshot.is_set()
+        grace = RECONNECT_REMOVAL_GRACE if reconnect else REMOVAL_GRACE
+        for entity_id in changes.removed:
+            if (key := self._key_by_entity_id.get(entity_id)) is not None:
+                self._schedule_removal(key, grace)
+        self._apply_states(states, snapshot=changes.snapshot)
+        if changes.snapshot:
+            self._snapshot.set()
+
+    def _apply_states(self, states: Iterable[RemoteState], *, snapshot: bool) -> None:
+        for state in states:
+            registry_entry = self.entity_registry.get(state.entity_id)
+            key = mirror_key(state.entity_id, registry_entry)
+            device = self.devices.get((registry_entry or {}).get("device_id") or "")
+            if not self.filter.wanted(registry_entry, device):
+                if key in self.mirrors:
+                    self._schedule_removal(key, 0)
+                continue
+            if (handle := self._removals.pop(key, None)) is not None:
+                handle.cancel()
+            mirror = self.mirrors.get(key)
+            if mirror is None:
+                mirror = Mirror(key, state.entity_id, local_platform(state), state, registry_entry)
+                self.mirrors[key] = mirror
+                self._key_by_entity_id[state.entity_id] = key
+                self._waiting.setdefault(mirror.platform, []).append(mirror)
+                continue
+            if mirror.entity_id != state.entity_id:
+                self._key_by_entity_id.pop(mirror.entity_id, None)
+                self._key_by_entity_id[state.entity_id] = key
+                mirror.entity_id = state.entity_id
+            if mirror.state == state and not snapshot:
+                continue
+            mirror.state = state
+            mirror.registry = registry_entry
+            if (update := self._listeners.get(key)) is not None:
+                update()
+
+    def _flush_new(self) -> None:
+        for platform, adder in self._adders.items():
+            if mirrors := self._waiting.pop(platform, None):
+                adder(mirrors)
+
+    def _schedule_removal(self, key: str, delay: float) -> None:
+        if key not in self._removals:
+            self._removals[key] = self.hass.loop.call_later(delay, self._remove, key)
+
+    @callback
+    def _remove(self, key: str) -> None:
+        self._removals.pop(key, None)
+        if (mirror := self.mirrors.pop(key, None)) is None:
+            return
+        if self._key_by_entity_id.get(mirror.entity_id) == key:
+            del self._key_by_entity_id[mirror.entity_id]
+        entity_registry = er.async_get(self.hass)
+        unique_id = f"{self.entry_id}-{key}"
+        if entity_id := entity_registry.async_get_entity_id(mirror.platform, DOMAIN, unique_id):
+            entity_registry.async_remove(entity_id)
+
+    # Connection ---------------------------------------------------------------------------
+
+    @callback
+    def _on_connection_state(self, state: ConnectionState, error: ConnectionFailure | None) -> None:
+        if state is ConnectionState.AUTH_FAILED:
+            self.entry.async_start_reauth(self.hass)
+        connected = state is ConnectionState.CONNECTED
+        if connected == self._was_connected or state is ConnectionState.CLOSED:
+            return
+        self._was_connected = connected
+        if connected:
+            _LOGGER.info("Connection to %s restored", self.entry.title)
+            return  # entities become available with the fresh snapshot
+        _LOGGER.info("Connection to %s lost: %s", self.entry.title, error)
+        self._queue.append(_AVAILABILITY_CHANGED)
+        self._ensure_draining()
+
+    # Registries ---------------------------------------------------------------------------
+
+    async def _async_fetch_registries(self) -> None:
+        entities, devices, areas, labels = await asyncio.gather(
+            self.websocket.command({"type": "config/entity_registry/list"}),
+            self.websocket.command({"type": "config/device_registry/list"}),
+            self.websocket.command({"type": "config/area_registry/list"}),
+            self.websocket.command({"type": "config/label_registry/list"}),
+        )
+        self.entity_registry = {entry["entity_id"]: entry for entry in entities}
+        self.devices = {device["id"]: device for device in devices}
+        self.areas = {area["area_id"]: area for area in areas}
+        self.labels = {label["label_id"]: label for label in labels}
+
+    async def _async_refresh_registries(self) -> None:
+        await self._async_fetch_registries()
+        self._sync_devices()
+        states = [mirror.state for mirror in self.mirrors.values()]
+        self._apply_states(states, snapshot=False)  # filters may now match differently
+        for mirror in list(self.mirrors.values()):
+            if (entry := self.entity_registry.get(mirror.entity_id)) != mirror.registry:
+                mirror.registry = entry
+                if (update := self._listeners.get(mirror.key)) is not None:
+                    update()
+        self._flush_new()
+
+    def _register_hub_device(self) -> None:
+        config = self.remote_config
+        device = dr.async_get(self.hass).async_get_or_create(
+            config_entry_id=self.entry_id,
+            identifiers={(DOMAIN, self.entry_id)},
+            name=config.get("location_name") or self.entry.title,
+            manufacturer="Home Assistant",
+            model="Remote Home Assistant",
+            sw_version=config.get("version"),
+            configuration_url=self.entry.data[CONF_URL],
+            entry_type=DeviceEntryType.SERVICE,
+        )
+        self.hub_device_id = device.id
+        self._remote_device_areas = {
+            device_id: device.get("area_id") for device_id, device in self.devices.items()
+        }
+
+    def _sync_devices(self) -> None:
+        """Follow remote device renames and area moves; drop devices the remote no longer has."""
+        device_registry = dr.async_get(self.hass)
+        prefix = f"{self.entry_id}-"
+        for device in dr.async_entries_for_config_entry(device_registry, self.entry_id):
+            remote_id = next(
+                (
+                    identifier[len(prefix) :]
+                    for domain, identifier in device.identifiers
+                    if domain == DOMAIN and identifier.startswith(prefix)
+                ),
+                None,
+            )
+            if remote_id is None:
+                continue
+            remote = self.devices.get(remote_id)
+            if remote is None or not self.mirror_devices:
+                device_registry.async_update_device(device.id, remove_config_entry_id=self.entry_id)
+                continue
+            changes: dict[str, Any] = {
+                "name": device_name(remote),
+                "manufacturer": remote.get("manufacturer"),
+                "model": remote.get("model"),
+                "sw_version": remote.get("sw_version"),
+                "hw_version": remote.get("hw_version"),
+            }
+            area_id = remote.get("area_id")
+            if area_id != self._remote_device_areas.get(remote_id):
+                self._remote_device_areas[remote_id] = area_id
+                area = self.areas.get(area_id or "")
+                changes["area_id"] = (
+                    ar.async_get(self.hass).async_get_or_create(area["name"]).id if area else None
+                )
+            device_registry.async_update_device(device.id, **changes)
+
+    def _remove_stale_registry_entries(self) -> None:
+        """Local entities whose remote entity is gone (or now filtered out) are removed."""
+        if self.remote_config.get("state") != "RUNNING":
+            return  # a remote still starting may not have all its entities yet
+        entity_registry = er.async_get(self.hass)
+        wanted = {f"{self.entry_id}-{key}" for key in self.mirrors}
+        prefix = f"{self.entry_id}-"
+        for entry in er.async_entries_for_config_entry(entity_registry, self.entry_id):
+            if entry.unique_id.startswith(prefix) and entry.unique_id not in wanted:
+                entity_registry.async_remove(entry.entity_id)
+
+
+def device_name(device: dict[str, Any]) -> str | None:
+    """Return the name the remote shows for a device."""
+    return device.get("name_by_user") or device.get("name")

@@ -1,0 +1,223 @@
+"""The one base entity: a local entity whose state and attributes come from a remote entity.
+
+Platforms subclass `RemoteEntity` with a table of `Attr` (remote attribute -> `_attr_<name>`),
+a `_apply_state` hook for the state itself, and service methods that call `_async_call`.
+Remote attributes the local platform does not produce itself stay visible as extra attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import IntFlag
+from typing import Any, ClassVar
+
+from homeassistant.const import (
+    ATTR_ASSUMED_STATE,
+    ATTR_ATTRIBUTION,
+    ATTR_DEVICE_CLASS,
+    ATTR_ENTITY_PICTURE,
+    ATTR_FRIENDLY_NAME,
+    ATTR_ICON,
+    ATTR_SUPPORTED_FEATURES,
+    ATTR_UNIT_OF_MEASUREMENT,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    EntityCategory,
+    Platform,
+)
+from homeassistant.core import callback
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import RemoteState
+from .coordinator import Mirror, RemoteCoordinator, device_name
+
+# Attributes every entity computes from its properties; never copied as extras.
+COMMON_ATTRIBUTES = frozenset(
+    {
+        ATTR_ASSUMED_STATE,
+        ATTR_ATTRIBUTION,
+        ATTR_DEVICE_CLASS,
+        ATTR_ENTITY_PICTURE,  # remote paths are not reachable from the local frontend
+        ATTR_FRIENDLY_NAME,
+        ATTR_ICON,
+        ATTR_SUPPORTED_FEATURES,
+        ATTR_UNIT_OF_MEASUREMENT,
+        "access_token",
+        "restored",
+    }
+)
+# Platforms that refuse the config category (a remote read-only entity may have it).
+READ_ONLY_PLATFORMS = frozenset({Platform.SENSOR, Platform.BINARY_SENSOR})
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    """Copy remote attribute `source` (default: `name`) into `_attr_<name>`.
+
+    A missing value becomes None, or leaves the platform's default with `keep_default`.
+    """
+
+    name: str
+    source: str | None = None
+    convert: Callable[[Any], Any] | None = None
+    keep_default: bool = False
+
+
+class RemoteEntity(Entity):
+    """A local entity mirroring one remote entity."""
+
+    _attr_should_poll = False
+    _attr_has_entity_name = True
+    mirrored_attributes: ClassVar[tuple[Attr, ...]] = ()
+    feature_type: ClassVar[type[IntFlag] | None] = None
+
+    def __init__(self, coordinator: RemoteCoordinator, mirror: Mirror) -> None:
+        """Describe the entity from the remote state and registry entry."""
+        self.coordinator = coordinator
+        self.mirror = mirror
+        self._attr_unique_id = f"{coordinator.entry_id}-{mirror.key}"
+        self._attr_device_info = coordinator.device_info(mirror)
+        self.entity_id = f"{mirror.platform}.{mirror.entity_id.partition('.')[2]}"
+        registry = mirror.registry or {}
+        if category := registry.get("entity_category"):
+            self._attr_entity_category = EntityCategory(category)
+            if category == EntityCategory.CONFIG and mirror.platform in READ_ONLY_PLATFORMS:
+                self._attr_entity_category = EntityCategory.DIAGNOSTIC
+        if registry.get("hidden_by"):
+            self._attr_entity_registry_visible_default = False
+        self._remote_attributes: Mapping[str, Any] = {}
+        self._apply(mirror.state)
+
+    @property
+    def remote_entity_id(self) -> str:
+        """The remote entity this one mirrors (follows remote renames)."""
+        return self.mirror.entity_id
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the link is down or when the remote entity is."""
+        return self.coordinator.connected and self.mirror.state.state != STATE_UNAVAILABLE
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Remote attributes that the local platform does not produce itself."""
+        owned = set(COMMON_ATTRIBUTES)
+        owned.update(self.capability_attributes or ())
+        owned.update(self.state_attributes or ())
+        extra = {
+            name: value for name, value in self._remote_attributes.items() if name not in owned
+        }
+        return extra or None
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the remote entity."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.coordinator.async_add_listener(self.mirror.key, self._update))
+
+    @callback
+    def _update(self) -> None:
+        self._apply(self.mirror.state)
+        self.async_write_ha_state()
+
+    def _apply(self, state: RemoteState) -> None:
+        attributes = state.attributes
+        self._remote_attributes = attributes
+        for attr in self.mirrored_attributes:
+            value = attributes.get(attr.source or attr.name)
+            if value is None and attr.keep_default:
+                continue
+            if value is not None and attr.convert is not None:
+                value = attr.convert(value)
+            setattr(self, f"_attr_{attr.name}", value)
+        self._attr_name = self._local_name(attributes.get(ATTR_FRIENDLY_NAME))
+        self._attr_icon = attributes.get(ATTR_ICON)
+        self._attr_device_class = attributes.get(ATTR_DEVICE_CLASS)
+        self._attr_assumed_state = bool(attributes.get(ATTR_ASSUMED_STATE))
+        self._attr_attribution = attributes.get(ATTR_ATTRIBUTION)
+        if self.feature_type is not None:
+            self._attr_supported_features = self.feature_type(
+                int(attributes.get(ATTR_SUPPORTED_FEATURES) or 0)
+            )
+        self._apply_state(state)
+
+    def _apply_state(self, state: RemoteState) -> None:
+        """Platform hook: set the state properties from the remote state."""
+
+    def _local_name(self, friendly_name: Any) -> str | None:
+        """Return the remote's friendly name minus the device name the local device adds."""
+        friendly = str(friendly_name) if friendly_name else None
+        device = self.coordinator.device_for(self.mirror)
+        prefix = device_name(device) if device is not None else None
+        if friendly is None:
+            return None if prefix else self.mirror.entity_id.partition(".")[2]
+        if prefix is None:
+            return friendly
+        if friendly == prefix:
+            return None
+        if friendly.startswith(f"{prefix} "):
+            return friendly[len(prefix) + 1 :]
+        return friendly
+
+    async def _async_call(
+        self, service: str, data: Mapping[str, Any] | None = None, *, domain: str | None = None
+    ) -> Any:
+        """Run a service of the remote entity's domain on the remote entity."""
+        return await self.coordinator.async_call_service(
+            domain or self.mirror.domain,
+            service,
+            dict(data or {}),
+            {"entity_id": self.remote_entity_id},
+        )
+
+
+type EntityFactory = Callable[[RemoteCoordinator, Mirror], RemoteEntity]
+
+
+@callback
+def async_setup_mirrors(
+    coordinator: RemoteCoordinator,
+    platform: Platform,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    factory: EntityFactory,
+) -> None:
+    """Add the platform's mirrored entities now and whenever the remote adds more."""
+
+    @callback
+    def _add(mirrors: list[Mirror]) -> None:
+        async_add_entities(factory(coordinator, mirror) for mirror in mirrors)
+
+    coordinator.async_add_platform(platform, _add)
+
+
+def by_remote_domain(
+    classes: Mapping[str, type[RemoteEntity]], default: type[RemoteEntity]
+) -> EntityFactory:
+    """Return a factory choosing the entity class by the remote domain."""
+
+    def _create(coordinator: RemoteCoordinator, mirror: Mirror) -> RemoteEntity:
+        return classes.get(mirror.domain, default)(coordinator, mirror)
+
+    return _create
+
+
+# Converters for `Attr` ------------------------------------------------------------------
+
+
+def as_tuple(value: Any) -> tuple[Any, ...]:
+    """JSON lists back to tuples (colours)."""
+    return tuple(value)
+
+
+def as_list(value: Any) -> list[Any]:
+    """Any iterable as a list."""
+    return list(value)
+
+
+def on_off(state: str) -> bool | None:
+    """`on` / `off` as a bool; anything else (unknown) as None."""
+    if state == STATE_ON:
+        return True
+    return False if state == STATE_OFF else None

@@ -1,0 +1,69 @@
+"""Which remote entities to mirror: the options turned into remote filters and local checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .const import (
+    CONF_AREAS,
+    CONF_EXCLUDE_DOMAINS,
+    CONF_EXCLUDE_ENTITIES,
+    CONF_INCLUDE_DOMAINS,
+    CONF_INCLUDE_ENTITIES,
+    CONF_LABELS,
+    DOMAIN,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorFilter:
+    """Domain and glob filters go to the remote; area and label filters need its registries."""
+
+    include_domains: tuple[str, ...] = ()
+    exclude_domains: tuple[str, ...] = ()
+    include_globs: tuple[str, ...] = ()
+    exclude_globs: tuple[str, ...] = ()
+    areas: frozenset[str] = frozenset()
+    labels: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> MirrorFilter:
+        """Read the entry's options."""
+        return cls(
+            include_domains=tuple(options.get(CONF_INCLUDE_DOMAINS, ())),
+            exclude_domains=tuple(options.get(CONF_EXCLUDE_DOMAINS, ())),
+            include_globs=tuple(options.get(CONF_INCLUDE_ENTITIES, ())),
+            exclude_globs=tuple(options.get(CONF_EXCLUDE_ENTITIES, ())),
+            areas=frozenset(options.get(CONF_AREAS, ())),
+            labels=frozenset(options.get(CONF_LABELS, ())),
+        )
+
+    def subscription(self) -> dict[str, dict[str, list[str]]]:
+        """`include` / `exclude` arguments of subscribe_entities, evaluated by the remote."""
+        arguments: dict[str, dict[str, list[str]]] = {}
+        for key, domains, globs in (
+            ("include", self.include_domains, self.include_globs),
+            ("exclude", self.exclude_domains, self.exclude_globs),
+        ):
+            part = {"domains": list(domains), "entity_globs": list(globs)}
+            if domains or globs:
+                arguments[key] = {name: value for name, value in part.items() if value}
+        return arguments
+
+    def wanted(
+        self, registry_entry: Mapping[str, Any] | None, device: Mapping[str, Any] | None
+    ) -> bool:
+        """Whether an entity passes the loop guard and the area and label filters."""
+        if registry_entry is not None and registry_entry.get("platform") == DOMAIN:
+            return False  # the remote mirrors it from us: never mirror it back
+        if self.areas:
+            area = (registry_entry or {}).get("area_id") or (device or {}).get("area_id")
+            if area not in self.areas:
+                return False
+        if self.labels:
+            labels = set((registry_entry or {}).get("labels") or ())
+            if not labels & self.labels:
+                return False
+        return True

@@ -1,0 +1,58 @@
+"""Remote lights: brightness, every colour mode, colour temperature and effects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.light import LightEntity
+from homeassistant.components.light.const import LightEntityFeature
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import RemoteState
+from .coordinator import RemoteMtlsConfigEntry
+from .entity import Attr, RemoteEntity, as_list, as_tuple, async_setup_mirrors, on_off
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RemoteMtlsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Mirror remote lights."""
+    async_setup_mirrors(entry.runtime_data, Platform.LIGHT, async_add_entities, RemoteLight)
+
+
+class RemoteLight(RemoteEntity, LightEntity):
+    """A remote light; turn_on arguments are forwarded as Home Assistant normalised them."""
+
+    feature_type = LightEntityFeature
+    mirrored_attributes = (
+        Attr("brightness"),
+        Attr("color_mode"),
+        Attr("hs_color", convert=as_tuple),
+        Attr("rgb_color", convert=as_tuple),
+        Attr("rgbw_color", convert=as_tuple),
+        Attr("rgbww_color", convert=as_tuple),
+        Attr("xy_color", convert=as_tuple),
+        Attr("color_temp_kelvin"),
+        Attr("min_color_temp_kelvin", keep_default=True),
+        Attr("max_color_temp_kelvin", keep_default=True),
+        Attr("effect"),
+        Attr("effect_list", convert=as_list),
+        Attr("supported_color_modes", convert=set),
+    )
+
+    def _apply_state(self, state: RemoteState) -> None:
+        self._attr_is_on = on_off(state.state)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the remote light on with the same arguments."""
+        await self._async_call("turn_on", kwargs)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the remote light off (transition, flash)."""
+        await self._async_call("turn_off", kwargs)
