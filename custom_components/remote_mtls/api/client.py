@@ -98,7 +98,7 @@ class RemoteClient:
                 if resp.status not in ok_statuses:
                     raise self._status_error(resp.status, body, command=method == "POST")
                 if raw:
-                    return body
+                    return body, resp.content_type
                 try:
                     return await resp.json(content_type=None)
                 except ValueError:
@@ -164,5 +164,12 @@ class RemoteClient:
 
     async def camera_proxy(self, entity_id: str) -> bytes:
         """GET /api/camera_proxy/<entity_id> image bytes."""
-        body: bytes = await self._request("GET", f"/api/camera_proxy/{quote(entity_id)}", raw=True)
+        body, _content_type = await self.get_image(f"/api/camera_proxy/{quote(entity_id)}")
         return body
+
+    async def get_image(self, path: str) -> tuple[bytes, str | None]:
+        """GET an image of the remote (an entity_picture path, a proxy) and its content type."""
+        if not path.startswith("/"):
+            raise ValueError("Only paths on the remote can be fetched")
+        body, content_type = await self._request("GET", path, raw=True)
+        return body, content_type or None
