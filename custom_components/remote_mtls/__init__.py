@@ -57,14 +57,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
             translation_placeholders={"error": str(err) or type(err).__name__},
         ) from err
     entry.runtime_data = coordinator
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
-
-
-async def _async_options_updated(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -> None:
-    """Reload the link with the new filters (entities that stay keep their registry entries)."""
-    hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 def _setup_error(err: RemoteError) -> Exception:

@@ -13,7 +13,7 @@ from typing import Any
 from homeassistant.components.file_upload import process_uploaded_file
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import (
     BooleanSelector,
     FileSelector,
@@ -49,6 +49,7 @@ from .const import (
     P12_ACCEPT,
 )
 from .errors import IDENTITY_REASONS, form_error
+from .options_flow import RemoteMtlsOptionsFlow
 from .link import TlsSettings, async_create_client, async_load_identity
 from .secret_store import Secrets, async_load_secrets, async_save_secrets
 
@@ -70,6 +71,12 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Link a remote Home Assistant."""
 
     VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> RemoteMtlsOptionsFlow:
+        """Return the options flow (what to mirror)."""
+        return RemoteMtlsOptionsFlow()
 
     def __init__(self) -> None:
         """Start with nothing known."""

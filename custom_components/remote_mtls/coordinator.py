@@ -155,6 +155,7 @@ class RemoteCoordinator:
             while (task := self._drain_task) is not None:
                 await task
         self._remove_stale_registry_entries()
+        self._sync_devices()
 
     async def async_stop(self) -> None:
         """Stop processing; the entry's unload closes the websocket."""
@@ -440,9 +441,10 @@ class RemoteCoordinator:
         }
 
     def _sync_devices(self) -> None:
-        """Follow remote device renames and area moves; drop devices the remote no longer has."""
+        """Follow remote device renames and area moves; drop devices no mirror uses any more."""
         device_registry = dr.async_get(self.hass)
         prefix = f"{self.entry_id}-"
+        used = {(mirror.registry or {}).get("device_id") for mirror in self.mirrors.values()}
         for device in dr.async_entries_for_config_entry(device_registry, self.entry_id):
             remote_id = next(
                 (
@@ -455,7 +457,7 @@ class RemoteCoordinator:
             if remote_id is None:
                 continue
             remote = self.devices.get(remote_id)
-            if remote is None or not self.mirror_devices:
+            if remote is None or not self.mirror_devices or remote_id not in used:
                 device_registry.async_update_device(device.id, remove_config_entry_id=self.entry_id)
                 continue
             changes: dict[str, Any] = {

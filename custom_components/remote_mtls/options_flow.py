@@ -1,0 +1,98 @@
+"""Options: which remote entities to mirror, which remote events to forward, devices or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
+import probatio as vol
+
+from .const import (
+    CONF_AREAS,
+    CONF_EVENT_TYPES,
+    CONF_EXCLUDE_DOMAINS,
+    CONF_EXCLUDE_ENTITIES,
+    CONF_INCLUDE_DOMAINS,
+    CONF_INCLUDE_ENTITIES,
+    CONF_LABELS,
+    CONF_MIRROR_DEVICES,
+)
+from .coordinator import RemoteCoordinator
+
+LIST_OPTIONS = (
+    CONF_INCLUDE_DOMAINS,
+    CONF_EXCLUDE_DOMAINS,
+    CONF_INCLUDE_ENTITIES,
+    CONF_EXCLUDE_ENTITIES,
+    CONF_AREAS,
+    CONF_LABELS,
+    CONF_EVENT_TYPES,
+)
+
+
+def _choice(options: list[SelectOptionDict] | list[str], *, custom: bool) -> SelectSelector:
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=options,
+            multiple=True,
+            custom_value=custom,
+            sort=True,
+            mode=SelectSelectorMode.DROPDOWN,
+        )
+    )
+
+
+def options_schema(coordinator: RemoteCoordinator | None) -> vol.Schema:
+    """Build the form; the remote's domains, areas and labels are offered while it is linked."""
+    domains: list[str] = []
+    areas: list[SelectOptionDict] = []
+    labels: list[SelectOptionDict] = []
+    if coordinator is not None:
+        domains = sorted(
+            {entity_id.partition(".")[0] for entity_id in coordinator.entity_registry}
+            | {mirror.domain for mirror in coordinator.mirrors.values()}
+        )
+        areas = [
+            SelectOptionDict(value=area_id, label=area["name"])
+            for area_id, area in coordinator.areas.items()
+        ]
+        labels = [
+            SelectOptionDict(value=label_id, label=label["name"])
+            for label_id, label in coordinator.labels.items()
+        ]
+    return vol.Schema(
+        {
+            vol.Optional(CONF_INCLUDE_DOMAINS): _choice(domains, custom=True),
+            vol.Optional(CONF_EXCLUDE_DOMAINS): _choice(domains, custom=True),
+            vol.Optional(CONF_INCLUDE_ENTITIES): _choice([], custom=True),
+            vol.Optional(CONF_EXCLUDE_ENTITIES): _choice([], custom=True),
+            vol.Optional(CONF_AREAS): _choice(areas, custom=False),
+            vol.Optional(CONF_LABELS): _choice(labels, custom=False),
+            vol.Optional(CONF_EVENT_TYPES): _choice([], custom=True),
+            vol.Optional(CONF_MIRROR_DEVICES, default=True): BooleanSelector(),
+        }
+    )
+
+
+class RemoteMtlsOptionsFlow(OptionsFlowWithReload):
+    """Change what is mirrored; the link reloads with the new options."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show and store the options."""
+        if user_input is not None:
+            options = {key: list(user_input.get(key) or []) for key in LIST_OPTIONS}
+            options[CONF_MIRROR_DEVICES] = user_input.get(CONF_MIRROR_DEVICES, True)
+            return self.async_create_entry(data=options)
+        entry = self.config_entry
+        coordinator = getattr(entry, "runtime_data", None)
+        schema = options_schema(coordinator if isinstance(coordinator, RemoteCoordinator) else None)
+        return self.async_show_form(
+            step_id="init", data_schema=self.add_suggested_values_to_schema(schema, entry.options)
+        )
