@@ -49,8 +49,8 @@ from .const import (
     P12_ACCEPT,
 )
 from .errors import IDENTITY_REASONS, form_error
-from .options_flow import RemoteMtlsOptionsFlow
 from .link import TlsSettings, async_create_client, async_load_identity
+from .options_flow import RemoteMtlsOptionsFlow
 from .secret_store import Secrets, async_load_secrets, async_save_secrets
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
