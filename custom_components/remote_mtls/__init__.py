@@ -58,6 +58,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
         ) from err
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await coordinator.async_wait_idle()
     return True
 
 

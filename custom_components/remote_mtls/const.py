@@ -31,3 +31,5 @@ CONF_MIRROR_DEVICES: Final = "mirror_devices"
 REMOVAL_GRACE: Final = 1.0
 # Remote changes are written in batches of this size, yielding to the event loop in between.
 WRITE_BATCH: Final = 250
+# Pause between batches: lets the local websocket writers send what the batch produced.
+BATCH_PAUSE: Final = 0.005

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 import logging
 from typing import Any
@@ -37,7 +37,7 @@ from .api import (
     Subscription,
     WebSocketSession,
 )
-from .const import CONF_MIRROR_DEVICES, DOMAIN, REMOVAL_GRACE, WRITE_BATCH
+from .const import BATCH_PAUSE, CONF_MIRROR_DEVICES, DOMAIN, REMOVAL_GRACE, WRITE_BATCH
 from .filters import MirrorFilter
 from .routes import local_platform
 
@@ -56,7 +56,7 @@ _REFRESH_REGISTRIES = object()
 _AVAILABILITY_CHANGED = object()
 _VALIDATION_CODES = frozenset({"service_validation_error", "invalid_format", "not_found"})
 
-type PlatformAdder = Callable[[list[Mirror]], None]
+type PlatformAdder = Callable[[list[Mirror]], Awaitable[None]]
 type RemoteMtlsConfigEntry = ConfigEntry[RemoteCoordinator]
 
 
@@ -152,8 +152,7 @@ class RemoteCoordinator:
         self._subscriptions.append(subscription)
         async with asyncio.timeout(SNAPSHOT_TIMEOUT):
             await self._snapshot.wait()
-            while (task := self._drain_task) is not None:
-                await task
+            await self.async_wait_idle()
         self._remove_stale_registry_entries()
         self._sync_devices()
 
@@ -172,10 +171,12 @@ class RemoteCoordinator:
     def async_add_platform(self, platform: Platform, adder: PlatformAdder) -> None:
         """Hand a ready platform what it mirrors now and everything that appears later."""
         self._adders[platform] = adder
-        mirrors = [mirror for mirror in self.mirrors.values() if mirror.platform is platform]
-        self._waiting.pop(platform, None)
-        if mirrors:
-            adder(mirrors)
+        self._ensure_draining()
+
+    async def async_wait_idle(self) -> None:
+        """Wait until every received change is applied and every new entity added."""
+        while (task := self._drain_task) is not None:
+            await task
 
     @callback
     def async_add_listener(self, key: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -273,7 +274,8 @@ class RemoteCoordinator:
             and len(changes.changed) + len(changes.removed) <= WRITE_BATCH
         ):
             self._apply_changes(changes, changes.changed.values())
-            self._flush_new()
+            if self._waiting:
+                self._ensure_draining()
             return
         self._queue.append(changes)
         self._ensure_draining()
@@ -286,13 +288,19 @@ class RemoteCoordinator:
 
     def _ensure_draining(self) -> None:
         if self._drain_task is None:
+            # Not eager: the task must be registered before it can finish.
             self._drain_task = self.entry.async_create_background_task(
-                self.hass, self._drain(), "remote_mtls apply remote changes"
+                self.hass, self._drain(), "remote_mtls apply remote changes", eager_start=False
             )
 
     async def _drain(self) -> None:
         try:
-            while self._queue:
+            while True:
+                await self._async_add_waiting()
+                if not self._queue:
+                    if self._waiting.keys() & self._adders.keys():
+                        continue  # a platform became ready meanwhile
+                    break
                 item = self._queue.popleft()
                 if item is _REFRESH_REGISTRIES:
                     try:
@@ -304,7 +312,7 @@ class RemoteCoordinator:
                     for start in range(0, len(updates), WRITE_BATCH):
                         for update in updates[start : start + WRITE_BATCH]:
                             update()
-                        await asyncio.sleep(0)
+                        await asyncio.sleep(BATCH_PAUSE)
                 else:
                     await self._apply_in_batches(item)
         finally:
@@ -314,11 +322,18 @@ class RemoteCoordinator:
         states = list(changes.changed.values())
         self._apply_changes(changes, states[:WRITE_BATCH])
         for start in range(WRITE_BATCH, len(states), WRITE_BATCH):
-            self._flush_new()
-            await asyncio.sleep(0)
+            await self._async_add_waiting()
+            await asyncio.sleep(BATCH_PAUSE)
             self._apply_states(states[start : start + WRITE_BATCH], snapshot=changes.snapshot)
-        self._flush_new()
-        await asyncio.sleep(0)
+        await asyncio.sleep(BATCH_PAUSE)
+
+    async def _async_add_waiting(self) -> None:
+        """Add new entities to their platforms, one batch at a time."""
+        for platform, adder in list(self._adders.items()):
+            mirrors = self._waiting.pop(platform, None) or []
+            for start in range(0, len(mirrors), WRITE_BATCH):
+                await adder(mirrors[start : start + WRITE_BATCH])
+                await asyncio.sleep(BATCH_PAUSE)
 
     def _apply_changes(self, changes: EntityChanges, states: Iterable[RemoteState]) -> None:
         reconnect = changes.snapshot and self._snapshot.is_set()
@@ -358,11 +373,6 @@ class RemoteCoordinator:
             mirror.registry = registry_entry
             if (update := self._listeners.get(key)) is not None:
                 update()
-
-    def _flush_new(self) -> None:
-        for platform, adder in self._adders.items():
-            if mirrors := self._waiting.pop(platform, None):
-                adder(mirrors)
 
     def _schedule_removal(self, key: str, delay: float) -> None:
         if key not in self._removals:
@@ -421,7 +431,6 @@ class RemoteCoordinator:
                 mirror.registry = entry
                 if (update := self._listeners.get(mirror.key)) is not None:
                     update()
-        self._flush_new()
 
     def _register_hub_device(self) -> None:
         config = self.remote_config

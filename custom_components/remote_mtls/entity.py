@@ -29,7 +29,10 @@ from homeassistant.const import (
 )
 from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.entity_platform import (
+    AddConfigEntryEntitiesCallback,
+    async_get_current_platform,
+)
 
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator, device_name
@@ -183,11 +186,17 @@ def async_setup_mirrors(
     async_add_entities: AddConfigEntryEntitiesCallback,
     factory: EntityFactory,
 ) -> None:
-    """Add the platform's mirrored entities now and whenever the remote adds more."""
+    """Add the platform's mirrored entities now and whenever the remote adds more.
 
-    @callback
-    def _add(mirrors: list[Mirror]) -> None:
-        async_add_entities(factory(coordinator, mirror) for mirror in mirrors)
+    Entities are added through the platform's awaitable add, so the coordinator adds one
+    batch at a time (`async_add_entities` would only schedule them).
+    """
+    entity_platform = async_get_current_platform()
+
+    async def _add(mirrors: list[Mirror]) -> None:
+        await entity_platform.async_add_entities(
+            [factory(coordinator, mirror) for mirror in mirrors]
+        )
 
     coordinator.async_add_platform(platform, _add)
 
