@@ -5,6 +5,8 @@ from __future__ import annotations
 from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
 
 from .api import (
     CommandError,
@@ -21,6 +23,15 @@ from .errors import AUTH_REASONS
 from .link import TlsSettings, async_create_client, async_load_identity
 from .routes import PLATFORMS
 from .secret_store import async_load_secrets, async_remove_secrets
+from .services import async_setup_services
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions (they exist even while no link is loaded)."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -> bool:

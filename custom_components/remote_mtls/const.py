@@ -33,3 +33,6 @@ REMOVAL_GRACE: Final = 1.0
 WRITE_BATCH: Final = 250
 # Pause between batches: lets the local websocket writers send what the batch produced.
 BATCH_PAUSE: Final = 0.005
+
+# Key added to the data of remote events fired locally (entry id and remote context id).
+ORIGIN_MARKER: Final = "remote_mtls_origin"

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL, Platform
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, EventOrigin, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import (
     area_registry as ar,
@@ -24,6 +25,7 @@ from homeassistant.helpers import (
     entity_registry as er,
 )
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.util import dt as dt_util
 
 from .api import (
     CommandError,
@@ -37,7 +39,15 @@ from .api import (
     Subscription,
     WebSocketSession,
 )
-from .const import BATCH_PAUSE, CONF_MIRROR_DEVICES, DOMAIN, REMOVAL_GRACE, WRITE_BATCH
+from .const import (
+    BATCH_PAUSE,
+    CONF_EVENT_TYPES,
+    CONF_MIRROR_DEVICES,
+    DOMAIN,
+    ORIGIN_MARKER,
+    REMOVAL_GRACE,
+    WRITE_BATCH,
+)
 from .filters import MirrorFilter
 from .routes import local_platform
 
@@ -145,6 +155,12 @@ class RemoteCoordinator:
                     self._on_registry_event,
                 )
             )
+        for event_type in self.entry.options.get(CONF_EVENT_TYPES, ()):
+            self._subscriptions.append(
+                await self.websocket.subscribe(
+                    {"type": "subscribe_events", "event_type": event_type}, self._on_remote_event
+                )
+            )
         filters = self.filter.subscription()
         subscription, _tracker = await self.websocket.subscribe_entities(
             self._on_entity_changes, include=filters.get("include"), exclude=filters.get("exclude")
@@ -233,33 +249,33 @@ class RemoteCoordinator:
         return_response: bool = False,
     ) -> Any:
         """Run a service on the remote once; its errors come back as Home Assistant errors."""
-        try:
+        with _translated_errors(f"{domain}.{service}"):
             return await self.websocket.call_service(
                 domain, service, data, target, return_response=return_response
             )
-        except NotConnected as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="not_connected"
-            ) from err
-        except CommandTimeout as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="command_timeout",
-                translation_placeholders={"service": f"{domain}.{service}"},
-            ) from err
-        except CommandError as err:
-            placeholders = {"service": f"{domain}.{service}", "message": str(err)}
-            if err.code in _VALIDATION_CODES:
-                raise ServiceValidationError(
-                    translation_domain=DOMAIN,
-                    translation_key="remote_rejected",
-                    translation_placeholders=placeholders,
-                ) from err
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="remote_failed",
-                translation_placeholders=placeholders,
-            ) from err
+
+    async def async_command(self, message: dict[str, Any]) -> Any:
+        """Send a websocket command to the remote; errors as Home Assistant errors."""
+        with _translated_errors(str(message["type"])):
+            return await self.websocket.command(message)
+
+    # Remote events ------------------------------------------------------------------------
+
+    @callback
+    def _on_remote_event(self, event: dict[str, Any]) -> None:
+        """Fire a forwarded remote event locally, marked with its origin."""
+        data = dict(event.get("data") or {})
+        if ORIGIN_MARKER in data:
+            return  # forwarded to the remote by a link: never bounce it back
+        context = event.get("context") or {}
+        data[ORIGIN_MARKER] = {"entry_id": self.entry_id, "context_id": context.get("id")}
+        fired = dt_util.parse_datetime(str(event.get("time_fired") or ""))
+        self.hass.bus.async_fire(
+            str(event["event_type"]),
+            data,
+            origin=EventOrigin.remote,
+            time_fired=fired.timestamp() if fired else None,
+        )
 
     # Remote entity changes ----------------------------------------------------------------
 
@@ -495,6 +511,36 @@ class RemoteCoordinator:
         for entry in er.async_entries_for_config_entry(entity_registry, self.entry_id):
             if entry.unique_id.startswith(prefix) and entry.unique_id not in wanted:
                 entity_registry.async_remove(entry.entity_id)
+
+
+@contextmanager
+def _translated_errors(service: str) -> Iterator[None]:
+    """Turn the client's errors into translated Home Assistant errors."""
+    try:
+        yield
+    except NotConnected as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="not_connected"
+        ) from err
+    except CommandTimeout as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="command_timeout",
+            translation_placeholders={"service": service},
+        ) from err
+    except CommandError as err:
+        placeholders = {"service": service, "message": str(err)}
+        if err.code in _VALIDATION_CODES:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="remote_rejected",
+                translation_placeholders=placeholders,
+            ) from err
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="remote_failed",
+            translation_placeholders=placeholders,
+        ) from err
 
 
 def device_name(device: dict[str, Any]) -> str | None:

@@ -104,6 +104,7 @@ class WebSocketSession:
         self._all_subscriptions: list[Subscription] = []
         self._runner: asyncio.Task[None] | None = None
         self._connected = asyncio.Event()
+        self._reconnect_now = False
 
     @property
     def connected(self) -> bool:
@@ -126,6 +127,12 @@ class WebSocketSession:
                 await self._runner
             self._runner = None
         await self._drop_connection()
+
+    async def reconnect(self) -> None:
+        """Drop the current connection; the session connects again right away."""
+        if self._ws is not None:
+            self._reconnect_now = True
+            await self._abort(self._ws)
 
     async def wait_connected(self, timeout: float | None = None) -> None:
         """Wait until the session is connected (after a reconnect)."""
@@ -392,7 +399,9 @@ class WebSocketSession:
             attempt = 0
             while True:
                 delay = min(self.timings.backoff_max, self.timings.backoff_min * 2**attempt)
-                await asyncio.sleep(random.uniform(delay / 2, delay))  # noqa: S311 (jitter)
+                if attempt or not self._reconnect_now:
+                    await asyncio.sleep(random.uniform(delay / 2, delay))  # noqa: S311 (jitter)
+                self._reconnect_now = False
                 attempt += 1
                 try:
                     reader = await self._open()
