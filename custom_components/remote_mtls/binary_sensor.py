@@ -8,6 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
+from .connection import ConnectivitySensor
 from .coordinator import RemoteMtlsConfigEntry
 from .entity import RemoteEntity, async_setup_mirrors, on_off
 
@@ -20,6 +21,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Mirror remote binary sensors."""
+    async_add_entities([ConnectivitySensor(entry.runtime_data)])
     async_setup_mirrors(
         entry.runtime_data, Platform.BINARY_SENSOR, async_add_entities, RemoteBinarySensor
     )

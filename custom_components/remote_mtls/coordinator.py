@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 import logging
 from typing import Any
 
@@ -25,6 +26,7 @@ from homeassistant.helpers import (
     entity_registry as er,
 )
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from .api import (
@@ -60,6 +62,7 @@ REGISTRY_EVENTS = (
     "label_registry_updated",
 )
 SNAPSHOT_TIMEOUT = 60.0
+STATUS_INTERVAL = timedelta(seconds=30)  # the websocket heartbeat measures latency as often
 # A reconnect snapshot may come from a remote that is still starting: removals wait longer.
 RECONNECT_REMOVAL_GRACE = 30.0
 _REFRESH_REGISTRIES = object()
@@ -120,6 +123,7 @@ class RemoteCoordinator:
         self.hub_device_id: str | None = None
         self._key_by_entity_id: dict[str, str] = {}
         self._listeners: dict[str, CALLBACK_TYPE] = {}
+        self._status_listeners: list[CALLBACK_TYPE] = []
         self._adders: dict[Platform, PlatformAdder] = {}
         self._waiting: dict[Platform, list[Mirror]] = {}
         self._removals: dict[str, asyncio.TimerHandle] = {}
@@ -171,6 +175,9 @@ class RemoteCoordinator:
             await self.async_wait_idle()
         self._remove_stale_registry_entries()
         self._sync_devices()
+        self.entry.async_on_unload(
+            async_track_time_interval(self.hass, self._notify_status, STATUS_INTERVAL)
+        )
 
     async def async_stop(self) -> None:
         """Stop processing; the entry's unload closes the websocket."""
@@ -188,6 +195,17 @@ class RemoteCoordinator:
         """Hand a ready platform what it mirrors now and everything that appears later."""
         self._adders[platform] = adder
         self._ensure_draining()
+
+    @callback
+    def async_add_status_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update` when the link goes up or down, and every status interval."""
+        self._status_listeners.append(update)
+        return lambda: self._status_listeners.remove(update)
+
+    @callback
+    def _notify_status(self, _now: Any = None) -> None:
+        for update in list(self._status_listeners):
+            update()
 
     async def async_wait_idle(self) -> None:
         """Wait until every received change is applied and every new entity added."""
@@ -412,6 +430,7 @@ class RemoteCoordinator:
     def _on_connection_state(self, state: ConnectionState, error: ConnectionFailure | None) -> None:
         if state is ConnectionState.AUTH_FAILED:
             self.entry.async_start_reauth(self.hass)
+        self._notify_status()
         connected = state is ConnectionState.CONNECTED
         if connected == self._was_connected or state is ConnectionState.CLOSED:
             return

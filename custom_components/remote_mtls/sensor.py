@@ -12,6 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import RemoteState
+from .connection import CONNECTION_SENSORS, ConnectionSensor
 from .coordinator import RemoteMtlsConfigEntry
 from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors
 
@@ -26,8 +27,12 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Mirror remote sensors and every remote domain nothing else mirrors."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        ConnectionSensor(coordinator, description) for description in CONNECTION_SENSORS
+    )
     async_setup_mirrors(
-        entry.runtime_data,
+        coordinator,
         Platform.SENSOR,
         async_add_entities,
         lambda coordinator, mirror: (
