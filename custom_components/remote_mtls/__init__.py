@@ -5,7 +5,7 @@ from __future__ import annotations
 from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
 from .api import (
@@ -19,7 +19,13 @@ from .api import (
 from .api.errors import RemoteError
 from .const import CONF_SECRET_KEY, CONF_VERIFY_SSL, DOMAIN
 from .coordinator import RemoteCoordinator, RemoteMtlsConfigEntry
-from .errors import AUTH_REASONS
+from .errors import AUTH_REASONS, CERTIFICATE_REFUSED_REASONS
+from .issues import (
+    CERTIFICATE_REFUSED,
+    async_check_entry_issues,
+    async_delete_entry_issues,
+    async_set_issue,
+)
 from .link import TlsSettings, async_create_client, async_load_identity
 from .routes import PLATFORMS
 from .secret_store import async_load_secrets, async_remove_secrets
@@ -36,6 +42,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -> bool:
     """Connect to the remote, mirror its entities; ask for reauthentication when refused."""
+    async_check_entry_issues(hass, entry)
     secrets = await async_load_secrets(hass, entry.data[CONF_SECRET_KEY])
     if secrets is None:
         raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="secrets_missing")
@@ -54,9 +61,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
         websocket = WebSocketSession(client)
         await websocket.connect()
     except (IdentityError, ConnectionFailure) as err:
+        if err.reason in CERTIFICATE_REFUSED_REASONS:
+            async_set_issue(
+                hass,
+                entry,
+                CERTIFICATE_REFUSED,
+                True,
+                severity=ir.IssueSeverity.ERROR,
+                placeholders={"error": str(err)},
+            )
         raise _setup_error(err) from err
+    async_set_issue(hass, entry, CERTIFICATE_REFUSED, False)
     entry.async_on_unload(websocket.close)
-    coordinator = RemoteCoordinator(hass, entry, client, websocket)
+    coordinator = RemoteCoordinator(hass, entry, client, websocket, identity)
     entry.async_on_unload(coordinator.async_stop)
     try:
         await coordinator.async_start()
@@ -92,5 +109,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) 
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -> None:
-    """Delete the entry's secrets."""
+    """Delete the entry's secrets and repair issues."""
     await async_remove_secrets(hass, entry.data[CONF_SECRET_KEY])
+    async_delete_entry_issues(hass, entry)

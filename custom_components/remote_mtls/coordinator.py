@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 import logging
 from typing import Any
 
@@ -24,12 +24,14 @@ from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
     entity_registry as er,
+    issue_registry as ir,
 )
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    ClientIdentity,
     CommandError,
     CommandTimeout,
     ConnectionFailure,
@@ -50,7 +52,15 @@ from .const import (
     REMOVAL_GRACE,
     WRITE_BATCH,
 )
+from .errors import CERTIFICATE_REFUSED_REASONS
 from .filters import MirrorFilter
+from .issues import (
+    CERTIFICATE_REFUSED,
+    REMOTE_UNREACHABLE,
+    UNREACHABLE_AFTER,
+    async_check_entry_issues,
+    async_set_issue,
+)
 from .routes import local_platform
 
 _LOGGER = logging.getLogger(__name__)
@@ -62,6 +72,7 @@ REGISTRY_EVENTS = (
     "label_registry_updated",
 )
 SNAPSHOT_TIMEOUT = 60.0
+ISSUE_CHECK_INTERVAL = timedelta(hours=1)
 STATUS_INTERVAL = timedelta(seconds=30)  # the websocket heartbeat measures latency as often
 # A reconnect snapshot may come from a remote that is still starting: removals wait longer.
 RECONNECT_REMOVAL_GRACE = 30.0
@@ -106,8 +117,10 @@ class RemoteCoordinator:
         entry: ConfigEntry[Any],
         client: RemoteClient,
         websocket: WebSocketSession,
+        identity: ClientIdentity | None = None,
     ) -> None:
         """Nothing is fetched until async_start."""
+        self.identity = identity
         self.hass = hass
         self.entry = entry
         self.client = client
@@ -133,6 +146,8 @@ class RemoteCoordinator:
         self._subscriptions: list[Subscription] = []
         self._snapshot = asyncio.Event()
         self._was_connected = True
+        self._unreachable_timer: asyncio.TimerHandle | None = None
+        self.recent_errors: deque[tuple[str, str, str]] = deque(maxlen=10)
 
     # Lifecycle ----------------------------------------------------------------------------
 
@@ -178,9 +193,14 @@ class RemoteCoordinator:
         self.entry.async_on_unload(
             async_track_time_interval(self.hass, self._notify_status, STATUS_INTERVAL)
         )
+        self.entry.async_on_unload(
+            async_track_time_interval(self.hass, self._check_issues, ISSUE_CHECK_INTERVAL)
+        )
 
     async def async_stop(self) -> None:
         """Stop processing; the entry's unload closes the websocket."""
+        if self._unreachable_timer is not None:
+            self._unreachable_timer.cancel()
         for handle in self._removals.values():
             handle.cancel()
         self._removals.clear()
@@ -201,6 +221,10 @@ class RemoteCoordinator:
         """Call `update` when the link goes up or down, and every status interval."""
         self._status_listeners.append(update)
         return lambda: self._status_listeners.remove(update)
+
+    @callback
+    def _check_issues(self, _now: datetime) -> None:
+        async_check_entry_issues(self.hass, self.entry)
 
     @callback
     def _notify_status(self, _now: Any = None) -> None:
@@ -428,7 +452,19 @@ class RemoteCoordinator:
 
     @callback
     def _on_connection_state(self, state: ConnectionState, error: ConnectionFailure | None) -> None:
+        if error is not None:
+            self.recent_errors.append((dt_util.utcnow().isoformat(), error.reason, str(error)))
         if state is ConnectionState.AUTH_FAILED:
+            self.entry.async_start_reauth(self.hass)
+        elif error is not None and error.reason in CERTIFICATE_REFUSED_REASONS:
+            async_set_issue(
+                self.hass,
+                self.entry,
+                CERTIFICATE_REFUSED,
+                True,
+                severity=ir.IssueSeverity.ERROR,
+                placeholders={"error": str(error)},
+            )
             self.entry.async_start_reauth(self.hass)
         self._notify_status()
         connected = state is ConnectionState.CONNECTED
@@ -437,10 +473,33 @@ class RemoteCoordinator:
         self._was_connected = connected
         if connected:
             _LOGGER.info("Connection to %s restored", self.entry.title)
+            if self._unreachable_timer is not None:
+                self._unreachable_timer.cancel()
+                self._unreachable_timer = None
+            async_set_issue(self.hass, self.entry, REMOTE_UNREACHABLE, False)
+            async_set_issue(self.hass, self.entry, CERTIFICATE_REFUSED, False)
             return  # entities become available with the fresh snapshot
         _LOGGER.info("Connection to %s lost: %s", self.entry.title, error)
+        self._unreachable_timer = self.hass.loop.call_later(
+            UNREACHABLE_AFTER.total_seconds(), self._report_unreachable, dt_util.utcnow()
+        )
         self._queue.append(_AVAILABILITY_CHANGED)
         self._ensure_draining()
+
+    @callback
+    def _report_unreachable(self, since: datetime) -> None:
+        self._unreachable_timer = None
+        error = self.websocket.last_error
+        async_set_issue(
+            self.hass,
+            self.entry,
+            REMOTE_UNREACHABLE,
+            True,
+            placeholders={
+                "since": since.isoformat(timespec="seconds"),
+                "error": str(error) if error else "-",
+            },
+        )
 
     # Registries ---------------------------------------------------------------------------
 

@@ -25,6 +25,10 @@ AUTH_REASONS: Final = IDENTITY_REASONS | {
     "cert_expired",
     "cert_not_yet_valid",
 }
+# The remote's proxy (or the certificate's own dates) refuse the client certificate.
+CERTIFICATE_REFUSED_REASONS: Final = frozenset(
+    {"cert_rejected", "cert_expired", "cert_not_yet_valid", "cert_required"}
+)
 # Every key with its own form message; any other reason shows as "unknown".
 FORM_ERRORS: Final = AUTH_REASONS | {
     "cannot_connect",

@@ -127,3 +127,12 @@ async def call_local(
 ) -> None:
     """Call a local service on a mirrored entity and wait for it to finish."""
     await hass.services.async_call(domain, service, {"entity_id": entity_id, **data}, blocking=True)
+
+
+def mirrored_entries(hass: HomeAssistant, entry: MockConfigEntry) -> list[er.RegistryEntry]:
+    """Registry entries of mirrored entities (not the link's own diagnostic entities)."""
+    return [
+        registry_entry
+        for registry_entry in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        if registry_entry.unique_id.startswith(f"{entry.entry_id}-")
+    ]

@@ -21,7 +21,7 @@ from custom_components.remote_mtls.const import DOMAIN
 from custom_components.remote_mtls.filters import MirrorFilter
 
 from ..testbed.bed import TestBed
-from .conftest import call_local, local_entity_id, remote_state, wait_for
+from .conftest import call_local, local_entity_id, mirrored_entries, remote_state, wait_for
 
 
 async def test_every_remote_entity_has_a_local_mirror(
@@ -29,8 +29,7 @@ async def test_every_remote_entity_has_a_local_mirror(
 ) -> None:
     remote_states = await testbed.remote.async_rest("GET", "/api/states")
     coordinator = mirrored.runtime_data
-    entity_registry = er.async_get(hass)
-    local = er.async_entries_for_config_entry(entity_registry, mirrored.entry_id)
+    local = mirrored_entries(hass, mirrored)
     assert len(local) == len(remote_states) == len(coordinator.mirrors)
     for remote in remote_states:
         assert hass.states.get(local_entity_id(hass, mirrored, remote["entity_id"])) is not None
@@ -84,9 +83,7 @@ async def test_remote_rename_keeps_the_local_entity(
         await call_local(hass, "switch", "turn_off", local)
         await asyncio.sleep(1.5)  # past the removal grace: the local entity must survive
         assert entity_registry.async_get(local).id == registry_id
-        assert len(er.async_entries_for_config_entry(entity_registry, mirrored.entry_id)) == len(
-            coordinator.mirrors
-        )
+        assert len(mirrored_entries(hass, mirrored)) == len(coordinator.mirrors)
     finally:
         await testbed.remote.async_ws_command(
             {
@@ -156,14 +153,13 @@ async def test_link_loss_marks_unavailable_and_recovers_without_duplicates(
     coordinator.websocket.timings = Timings(
         heartbeat_interval=0.5, pong_timeout=0.5, backoff_min=0.1, backoff_max=0.3
     )
-    entity_registry = er.async_get(hass)
-    count = len(er.async_entries_for_config_entry(entity_registry, mirrored.entry_id))
+    count = len(mirrored_entries(hass, mirrored))
     porch = local_entity_id(hass, mirrored, "input_boolean.porch")
     restore_testbed.nginx.stop()
     await wait_for(lambda: hass.states.get(porch).state == "unavailable")
     assert all(
         hass.states.get(e.entity_id).state == "unavailable"
-        for e in er.async_entries_for_config_entry(entity_registry, mirrored.entry_id)
+        for e in mirrored_entries(hass, mirrored)
     )
     with pytest.raises(HomeAssistantError) as raised:
         await coordinator.async_call_service("input_boolean", "turn_on", {}, {"entity_id": porch})
@@ -173,11 +169,11 @@ async def test_link_loss_marks_unavailable_and_recovers_without_duplicates(
     await wait_for(
         lambda: all(
             hass.states.get(e.entity_id).state != "unavailable"
-            for e in er.async_entries_for_config_entry(entity_registry, mirrored.entry_id)
+            for e in mirrored_entries(hass, mirrored)
             if e.entity_id != "sensor.demo_sensor_outside_temperature_unavailable"
         )
     )
-    assert len(er.async_entries_for_config_entry(entity_registry, mirrored.entry_id)) == count
+    assert len(mirrored_entries(hass, mirrored)) == count
     assert coordinator.websocket.reconnects >= 1
 
 
@@ -200,8 +196,7 @@ async def test_options_filter_what_crosses_the_link(
     domains = {mirror.domain for mirror in coordinator.mirrors.values()}
     assert domains == {"light", "input_boolean"}
     assert "light.bed_light" not in coordinator._key_by_entity_id
-    local = er.async_entries_for_config_entry(er.async_get(hass), mirrored.entry_id)
-    assert len(local) == len(coordinator.mirrors)
+    assert len(mirrored_entries(hass, mirrored)) == len(coordinator.mirrors)
     assert hass.states.get("light.bed_light") is None
 
     await _set_remote_area(testbed, "input_boolean.porch", "living_room")

@@ -1,4 +1,4 @@
-"""Actions against the real remote: call_service (with response and errors), fire_event, reconnect."""
+"""Actions against the real remote: call_service (response, errors), fire_event, reconnect."""
 
 from __future__ import annotations
 

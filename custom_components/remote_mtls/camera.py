@@ -1,0 +1,75 @@
+"""Remote cameras: still images through the remote's camera proxy; no live streams."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from homeassistant.components.camera import Camera
+from homeassistant.components.camera.const import CameraEntityFeature, CameraState
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import RemoteState
+from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry
+from .entity import Attr, RemoteEntity, async_setup_mirrors
+from .image import async_fetch_image
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RemoteMtlsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Mirror remote cameras."""
+    async_setup_mirrors(entry.runtime_data, Platform.CAMERA, async_add_entities, RemoteCamera)
+
+
+class RemoteCamera(RemoteEntity, Camera):
+    """A remote camera; the stream feature is dropped (the remote's stream is not reachable)."""
+
+    feature_type = CameraEntityFeature
+    mirrored_attributes = (Attr("brand"), Attr("model", "model_name"))
+
+    def __init__(self, coordinator: RemoteCoordinator, mirror: Mirror) -> None:
+        """Set up the camera entity, then follow the remote."""
+        Camera.__init__(self)
+        RemoteEntity.__init__(self, coordinator, mirror)
+
+    def _apply_state(self, state: RemoteState) -> None:
+        self._attr_supported_features &= ~CameraEntityFeature.STREAM
+        self._attr_is_recording = state.state == CameraState.RECORDING
+        self._attr_is_streaming = state.state == CameraState.STREAMING
+        # The remote leaves motion_detection out when it is off.
+        self._attr_motion_detection_enabled = bool(state.attributes.get("motion_detection"))
+
+    async def async_camera_image(
+        self, width: int | None = None, height: int | None = None
+    ) -> bytes | None:
+        """Return a still image from the remote, scaled there when a size is asked."""
+        path = f"/api/camera_proxy/{quote(self.remote_entity_id)}"
+        size = {name: value for name, value in (("width", width), ("height", height)) if value}
+        if size:
+            path += f"?{urlencode(size)}"
+        content, content_type = await async_fetch_image(self.coordinator, path)
+        if content_type:
+            self.content_type = content_type
+        return content
+
+    async def async_turn_on(self) -> None:
+        """Turn the remote camera on."""
+        await self._async_call("turn_on")
+
+    async def async_turn_off(self) -> None:
+        """Turn the remote camera off."""
+        await self._async_call("turn_off")
+
+    async def async_enable_motion_detection(self) -> None:
+        """Enable motion detection on the remote camera."""
+        await self._async_call("enable_motion_detection")
+
+    async def async_disable_motion_detection(self) -> None:
+        """Disable motion detection on the remote camera."""
+        await self._async_call("disable_motion_detection")

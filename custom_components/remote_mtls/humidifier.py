@@ -1,0 +1,68 @@
+"""Remote humidifiers and dehumidifiers: on/off, mode, target and current humidity, action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.humidifier import HumidifierEntity
+from homeassistant.components.humidifier.const import HumidifierAction, HumidifierEntityFeature
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import RemoteState
+from .coordinator import RemoteMtlsConfigEntry
+from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors, on_off
+
+PARALLEL_UPDATES = 0
+_ACTIONS = {action.value: action for action in HumidifierAction}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RemoteMtlsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Mirror remote humidifiers."""
+    async_setup_mirrors(
+        entry.runtime_data, Platform.HUMIDIFIER, async_add_entities, RemoteHumidifier
+    )
+
+
+class RemoteHumidifier(RemoteEntity, HumidifierEntity):
+    """A remote humidifier."""
+
+    feature_type = HumidifierEntityFeature
+    mirrored_attributes = (
+        Attr("action", convert=_ACTIONS.get),
+        Attr("current_humidity"),
+        Attr("target_humidity", "humidity"),
+        Attr("target_humidity_step"),
+        Attr("min_humidity", keep_default=True),
+        Attr("max_humidity", keep_default=True),
+        Attr("mode"),
+        Attr("available_modes", convert=as_list),
+    )
+
+    def _apply_state(self, state: RemoteState) -> None:
+        self._attr_is_on = on_off(state.state)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the remote humidifier on."""
+        await self._async_call("turn_on")
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the remote humidifier off."""
+        await self._async_call("turn_off")
+
+    async def async_toggle(self, **kwargs: Any) -> None:
+        """Toggle the remote humidifier."""
+        await self._async_call("toggle")
+
+    async def async_set_humidity(self, humidity: int) -> None:
+        """Set the remote target humidity."""
+        await self._async_call("set_humidity", {"humidity": humidity})
+
+    async def async_set_mode(self, mode: str) -> None:
+        """Set the remote mode."""
+        await self._async_call("set_mode", {"mode": mode})

@@ -1,0 +1,54 @@
+"""Remote lawn mowers: activity; start mowing, pause, dock and stop."""
+
+from __future__ import annotations
+
+from homeassistant.components.lawn_mower import LawnMowerEntity
+from homeassistant.components.lawn_mower.const import LawnMowerActivity, LawnMowerEntityFeature
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import RemoteState
+from .coordinator import RemoteMtlsConfigEntry
+from .entity import RemoteEntity, async_setup_mirrors
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RemoteMtlsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Mirror remote lawn mowers."""
+    async_setup_mirrors(
+        entry.runtime_data, Platform.LAWN_MOWER, async_add_entities, RemoteLawnMower
+    )
+
+
+class RemoteLawnMower(RemoteEntity, LawnMowerEntity):
+    """A remote lawn mower."""
+
+    feature_type = LawnMowerEntityFeature
+
+    def _apply_state(self, state: RemoteState) -> None:
+        try:
+            self._attr_activity = LawnMowerActivity(state.state)
+        except ValueError:
+            self._attr_activity = None
+
+    async def async_start_mowing(self) -> None:
+        """Start or resume mowing."""
+        await self._async_call("start_mowing")
+
+    async def async_pause(self) -> None:
+        """Pause the remote mower."""
+        await self._async_call("pause")
+
+    async def async_dock(self) -> None:
+        """Send the remote mower to its dock."""
+        await self._async_call("dock")
+
+    async def async_stop(self) -> None:
+        """Stop the remote mower."""
+        await self._async_call("stop")

@@ -1,0 +1,55 @@
+"""Remote sirens: on/off, available tones; turn_on with tone, volume and duration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.siren import SirenEntity
+from homeassistant.components.siren.const import SirenEntityFeature
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import RemoteState
+from .coordinator import RemoteMtlsConfigEntry
+from .entity import Attr, RemoteEntity, async_setup_mirrors, on_off
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RemoteMtlsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Mirror remote sirens."""
+    async_setup_mirrors(entry.runtime_data, Platform.SIREN, async_add_entities, RemoteSiren)
+
+
+def _tones(value: Any) -> list[int | str] | dict[int | str, str]:
+    """Return the tones; JSON turned integer keys of a tone dict into strings."""
+    if isinstance(value, dict):
+        return {int(key) if key.isdecimal() else key: name for key, name in value.items()}
+    return list(value)
+
+
+class RemoteSiren(RemoteEntity, SirenEntity):
+    """A remote siren; tone names are resolved locally as Home Assistant does."""
+
+    feature_type = SirenEntityFeature
+    mirrored_attributes = (Attr("available_tones", convert=_tones),)
+
+    def _apply_state(self, state: RemoteState) -> None:
+        self._attr_is_on = on_off(state.state)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the remote siren on (tone, volume_level, duration)."""
+        await self._async_call("turn_on", kwargs)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the remote siren off."""
+        await self._async_call("turn_off")
+
+    async def async_toggle(self, **kwargs: Any) -> None:
+        """Toggle the remote siren."""
+        await self._async_call("toggle")

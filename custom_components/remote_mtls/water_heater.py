@@ -1,0 +1,75 @@
+"""Remote water heaters: operation mode, away mode and target temperatures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.water_heater import WaterHeaterEntity
+from homeassistant.components.water_heater.const import WaterHeaterEntityFeature
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import RemoteState
+from .climate import remote_temperature_unit
+from .coordinator import RemoteMtlsConfigEntry
+from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors, on_off
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RemoteMtlsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Mirror remote water heaters."""
+    async_setup_mirrors(
+        entry.runtime_data, Platform.WATER_HEATER, async_add_entities, RemoteWaterHeater
+    )
+
+
+class RemoteWaterHeater(RemoteEntity, WaterHeaterEntity):
+    """A remote water heater; its state is the current operation."""
+
+    feature_type = WaterHeaterEntityFeature
+    mirrored_attributes = (
+        Attr("operation_list", convert=as_list),
+        Attr("current_temperature"),
+        Attr("target_temperature", "temperature"),
+        Attr("target_temperature_high", "target_temp_high"),
+        Attr("target_temperature_low", "target_temp_low"),
+        Attr("target_temperature_step", "target_temp_step"),
+        Attr("min_temp", keep_default=True),
+        Attr("max_temp", keep_default=True),
+        Attr("is_away_mode_on", "away_mode", convert=on_off),
+    )
+
+    def _apply_state(self, state: RemoteState) -> None:
+        self._attr_temperature_unit = remote_temperature_unit(self.coordinator)
+        unknown = state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+        self._attr_current_operation = None if unknown else state.state
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Set the remote target temperature (in the remote's unit) and optional mode."""
+        await self._async_call("set_temperature", kwargs)
+
+    async def async_set_operation_mode(self, operation_mode: str) -> None:
+        """Set the remote operation mode."""
+        await self._async_call("set_operation_mode", {"operation_mode": operation_mode})
+
+    async def async_turn_away_mode_on(self) -> None:
+        """Turn remote away mode on."""
+        await self._async_call("set_away_mode", {"away_mode": True})
+
+    async def async_turn_away_mode_off(self) -> None:
+        """Turn remote away mode off."""
+        await self._async_call("set_away_mode", {"away_mode": False})
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the remote water heater on."""
+        await self._async_call("turn_on", kwargs)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the remote water heater off."""
+        await self._async_call("turn_off", kwargs)
