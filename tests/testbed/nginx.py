@@ -77,6 +77,7 @@ class Site:
     client_ca: Path
     verify: VerifyMode = "on"
     port: int = field(default_factory=free_port)
+    upstream: int | None = None  # default: the proxy's upstream
 
 
 def nginx_binary() -> str:
@@ -116,7 +117,7 @@ class Nginx:
                     else ""
                 ),
                 proxy=PROXY_SETTINGS,
-                upstream=self.upstream,
+                upstream=site.upstream or self.upstream,
             )
             for site in self.sites.values()
         )

@@ -18,6 +18,8 @@ from .processes import stop_process_group
 from .sync import run_sync
 
 TEMPLATE_DIR = Path(__file__).parent / "remote_config"
+PEER_TEMPLATE_DIR = Path(__file__).parent / "peer_config"
+INTEGRATION_DIR = Path(__file__).parents[2] / "custom_components" / "remote_mtls"
 CLIENT_ID = "http://127.0.0.1/"
 OWNER = {"name": "Test Owner", "username": "owner", "password": "owner-password-1"}
 
@@ -27,6 +29,8 @@ class RemoteHomeAssistant:
     """`hass -c DIR` on 127.0.0.1 with demo entities and the testbed helper component."""
 
     config_dir: Path
+    template: Path = TEMPLATE_DIR
+    with_integration: bool = False  # install this repository's integration (peers for loops)
     port: int = field(default_factory=free_port)
     token: str = ""
     process: subprocess.Popen[bytes] | None = None
@@ -43,7 +47,11 @@ class RemoteHomeAssistant:
 
     def prepare(self) -> None:
         """Write the configuration into an empty config directory."""
-        shutil.copytree(TEMPLATE_DIR, self.config_dir, dirs_exist_ok=True)
+        shutil.copytree(self.template, self.config_dir, dirs_exist_ok=True)
+        if self.with_integration:
+            components = self.config_dir / "custom_components"
+            components.mkdir(exist_ok=True)
+            (components / "remote_mtls").symlink_to(INTEGRATION_DIR)
         template = self.config_dir / "configuration.yaml.in"
         config = template.read_text().replace("@PORT@", str(self.port))
         (self.config_dir / "configuration.yaml").write_text(config)
