@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Iterator
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 import time
