@@ -5,7 +5,11 @@ from __future__ import annotations
 from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
 from homeassistant.helpers.typing import ConfigType
 
 from .api import (
@@ -106,6 +110,13 @@ def _setup_error(err: RemoteError) -> Exception:
 async def async_unload_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -> bool:
     """Unload the platforms; the websocket closes through async_on_unload."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: RemoteMtlsConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete a mirrored device; it stays away until the link is re-added."""
+    return entry.runtime_data.async_forget_device(device)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -> None:

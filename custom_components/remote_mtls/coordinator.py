@@ -46,6 +46,7 @@ from .api import (
 from .const import (
     BATCH_PAUSE,
     CONF_EVENT_TYPES,
+    CONF_EXCLUDED_DEVICES,
     CONF_MIRROR_DEVICES,
     DOMAIN,
     ORIGIN_MARKER,
@@ -258,6 +259,30 @@ class RemoteCoordinator:
             return None
         device_id = mirror.registry.get("device_id")
         return self.devices.get(device_id) if device_id else None
+
+    def remote_device_id(self, device: dr.DeviceEntry) -> str | None:
+        """Return the remote device id behind a local device (None for the hub)."""
+        prefix = f"{self.entry_id}-"
+        for domain, identifier in device.identifiers:
+            if domain == DOMAIN and identifier.startswith(prefix):
+                return identifier[len(prefix) :]
+        return None
+
+    @callback
+    def async_forget_device(self, device: dr.DeviceEntry) -> bool:
+        """Stop mirroring a remote device the user deleted here (kept in the options)."""
+        if (remote_id := self.remote_device_id(device)) is None:
+            return False  # the hub goes with the entry
+        excluded = [*self.entry.options.get(CONF_EXCLUDED_DEVICES, ()), remote_id]
+        self.hass.config_entries.async_update_entry(
+            self.entry, options={**self.entry.options, CONF_EXCLUDED_DEVICES: excluded}
+        )
+        self.filter = MirrorFilter.from_options(self.entry.options)
+        for key, mirror in list(self.mirrors.items()):
+            if (mirror.registry or {}).get("device_id") == remote_id:
+                del self.mirrors[key]
+                self._key_by_entity_id.pop(mirror.entity_id, None)
+        return True
 
     def device_info(self, mirror: Mirror) -> DeviceInfo | None:
         """Local device of a mirrored entity: its remote device, linked to the hub."""
@@ -546,18 +571,9 @@ class RemoteCoordinator:
     def _sync_devices(self) -> None:
         """Follow remote device renames and area moves; drop devices no mirror uses any more."""
         device_registry = dr.async_get(self.hass)
-        prefix = f"{self.entry_id}-"
         used = {(mirror.registry or {}).get("device_id") for mirror in self.mirrors.values()}
         for device in dr.async_entries_for_config_entry(device_registry, self.entry_id):
-            remote_id = next(
-                (
-                    identifier[len(prefix) :]
-                    for domain, identifier in device.identifiers
-                    if domain == DOMAIN and identifier.startswith(prefix)
-                ),
-                None,
-            )
-            if remote_id is None:
+            if (remote_id := self.remote_device_id(device)) is None:
                 continue
             remote = self.devices.get(remote_id)
             if remote is None or not self.mirror_devices or remote_id not in used:

@@ -11,7 +11,7 @@ from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from .const import CONF_SECRET_KEY, DOMAIN
+from .const import CONF_SECRET_KEY
 from .coordinator import RemoteCoordinator, RemoteMtlsConfigEntry
 
 REDACTED_KEYS = {
@@ -104,15 +104,7 @@ async def async_get_device_diagnostics(
 ) -> dict[str, Any]:
     """Return the remote device behind a local device and what of it is mirrored."""
     coordinator = entry.runtime_data
-    prefix = f"{entry.entry_id}-"
-    remote_id = next(
-        (
-            value[len(prefix) :]
-            for domain, value in device.identifiers
-            if domain == DOMAIN and value.startswith(prefix)
-        ),
-        None,
-    )
+    remote_id = coordinator.remote_device_id(device)
     remote = coordinator.devices.get(remote_id or "")
     mirrors = [
         mirror

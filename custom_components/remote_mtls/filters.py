@@ -10,6 +10,7 @@ from .const import (
     CONF_AREAS,
     CONF_EXCLUDE_DOMAINS,
     CONF_EXCLUDE_ENTITIES,
+    CONF_EXCLUDED_DEVICES,
     CONF_INCLUDE_DOMAINS,
     CONF_INCLUDE_ENTITIES,
     CONF_LABELS,
@@ -27,6 +28,7 @@ class MirrorFilter:
     exclude_globs: tuple[str, ...] = ()
     areas: frozenset[str] = frozenset()
     labels: frozenset[str] = frozenset()
+    excluded_devices: frozenset[str] = frozenset()
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> MirrorFilter:
@@ -38,6 +40,7 @@ class MirrorFilter:
             exclude_globs=tuple(options.get(CONF_EXCLUDE_ENTITIES, ())),
             areas=frozenset(options.get(CONF_AREAS, ())),
             labels=frozenset(options.get(CONF_LABELS, ())),
+            excluded_devices=frozenset(options.get(CONF_EXCLUDED_DEVICES, ())),
         )
 
     def subscription(self) -> dict[str, dict[str, list[str]]]:
@@ -58,6 +61,8 @@ class MirrorFilter:
         """Whether an entity passes the loop guard and the area and label filters."""
         if registry_entry is not None and registry_entry.get("platform") == DOMAIN:
             return False  # the remote mirrors it from us: never mirror it back
+        if (registry_entry or {}).get("device_id") in self.excluded_devices:
+            return False
         if self.areas:
             area = (registry_entry or {}).get("area_id") or (device or {}).get("area_id")
             if area not in self.areas:

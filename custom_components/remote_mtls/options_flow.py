@@ -89,7 +89,7 @@ class RemoteMtlsOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             options = {key: list(user_input.get(key) or []) for key in LIST_OPTIONS}
             options[CONF_MIRROR_DEVICES] = user_input.get(CONF_MIRROR_DEVICES, True)
-            return self.async_create_entry(data=options)
+            return self.async_create_entry(data={**self.config_entry.options, **options})
         entry = self.config_entry
         coordinator = getattr(entry, "runtime_data", None)
         schema = options_schema(coordinator if isinstance(coordinator, RemoteCoordinator) else None)

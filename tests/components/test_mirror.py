@@ -13,8 +13,10 @@ from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
 )
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.remote_mtls.api import Timings
 from custom_components.remote_mtls.const import DOMAIN
@@ -224,3 +226,35 @@ def test_loop_guard_skips_entities_mirrored_from_us() -> None:
     assert not mirror_filter.wanted({"platform": DOMAIN, "unique_id": "x"}, None)
     assert mirror_filter.wanted({"platform": "demo", "unique_id": "x"}, None)
     assert mirror_filter.wanted(None, None)
+
+
+async def test_user_deletes_a_mirrored_device(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    testbed: TestBed,
+    mirrored: MockConfigEntry,
+) -> None:
+    assert await async_setup_component(hass, "config", {})
+    device_registry = dr.async_get(hass)
+    light = er.async_get(hass).async_get(
+        local_entity_id(hass, mirrored, "light.living_room_rgbww_lights")
+    )
+    client = await hass_ws_client(hass)
+    hub = device_registry.async_get_device_by_identifier(
+        (DOMAIN, mirrored.entry_id), mirrored.entry_id
+    )
+    for device_id, allowed in ((hub.id, False), (light.device_id, True)):
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": mirrored.entry_id,
+                "device_id": device_id,
+            }
+        )
+        assert (await client.receive_json())["success"] is allowed
+    assert device_registry.async_get(light.device_id) is None
+    assert er.async_get(hass).async_get(light.entity_id) is None
+    # It stays deleted after a reload.
+    await hass.config_entries.async_reload(mirrored.entry_id)
+    assert "light.living_room_rgbww_lights" not in mirrored.runtime_data._key_by_entity_id
+    assert hass.states.get(light.entity_id) is None
