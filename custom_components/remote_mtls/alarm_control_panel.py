@@ -11,25 +11,11 @@ from homeassistant.components.alarm_control_panel.const import (
     CodeFormat,
 )
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, async_setup_mirrors
+from .entity import Attr, RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote alarm control panels."""
-    async_setup_mirrors(
-        entry.runtime_data, Platform.ALARM_CONTROL_PANEL, async_add_entities, RemoteAlarmPanel
-    )
 
 
 def _code_format(value: Any) -> CodeFormat:
@@ -87,3 +73,6 @@ class RemoteAlarmPanel(RemoteEntity, AlarmControlPanelEntity):
     async def async_alarm_trigger(self, code: str | None = None) -> None:
         """Trigger the remote alarm."""
         await self._async_call("alarm_trigger", _code(code))
+
+
+async_setup_entry = mirrored_platform(Platform.ALARM_CONTROL_PANEL, RemoteAlarmPanel)

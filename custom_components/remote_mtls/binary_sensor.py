@@ -22,9 +22,7 @@ async def async_setup_entry(
 ) -> None:
     """Mirror remote binary sensors."""
     async_add_entities([ConnectivitySensor(entry.runtime_data)])
-    async_setup_mirrors(
-        entry.runtime_data, Platform.BINARY_SENSOR, async_add_entities, RemoteBinarySensor
-    )
+    async_setup_mirrors(entry.runtime_data, Platform.BINARY_SENSOR, RemoteBinarySensor)
 
 
 class RemoteBinarySensor(RemoteEntity, BinarySensorEntity):

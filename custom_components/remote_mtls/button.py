@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from homeassistant.components.button import ButtonEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors
+from .entity import RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote buttons."""
-    async_setup_mirrors(entry.runtime_data, Platform.BUTTON, async_add_entities, RemoteButton)
 
 
 class RemoteButton(RemoteEntity, ButtonEntity):
@@ -28,3 +16,6 @@ class RemoteButton(RemoteEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Press the remote button."""
         await self._async_call("press")
+
+
+async_setup_entry = mirrored_platform(Platform.BUTTON, RemoteButton)

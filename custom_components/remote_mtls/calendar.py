@@ -17,7 +17,6 @@ from homeassistant.util import dt as dt_util
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry
 from .entity import RemoteEntity, async_setup_mirrors
-from .todo import async_remote_command
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -40,7 +39,7 @@ async def async_setup_entry(
     def _create(coordinator: RemoteCoordinator, mirror: Mirror) -> RemoteEntity:
         return RemoteCalendar(coordinator, mirror, zone)
 
-    async_setup_mirrors(coordinator, Platform.CALENDAR, async_add_entities, _create)
+    async_setup_mirrors(coordinator, Platform.CALENDAR, _create)
 
 
 def _parse_time(value: Any) -> date | datetime | None:
@@ -134,8 +133,7 @@ class RemoteCalendar(RemoteEntity, CalendarEntity):
 
     async def async_create_event(self, **kwargs: Any) -> None:
         """Create the event on the remote calendar."""
-        await async_remote_command(
-            self.coordinator,
+        await self.coordinator.async_command(
             {
                 "type": "calendar/event/create",
                 "entity_id": self.remote_entity_id,
@@ -159,7 +157,7 @@ class RemoteCalendar(RemoteEntity, CalendarEntity):
             message["recurrence_id"] = recurrence_id
         if recurrence_range is not None:
             message["recurrence_range"] = recurrence_range
-        await async_remote_command(self.coordinator, message)
+        await self.coordinator.async_command(message)
 
     async def async_update_event(
         self,
@@ -179,4 +177,4 @@ class RemoteCalendar(RemoteEntity, CalendarEntity):
             message["recurrence_id"] = recurrence_id
         if recurrence_range is not None:
             message["recurrence_range"] = recurrence_range
-        await async_remote_command(self.coordinator, message)
+        await self.coordinator.async_command(message)

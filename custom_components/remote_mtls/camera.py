@@ -7,24 +7,13 @@ from urllib.parse import quote, urlencode
 from homeassistant.components.camera import Camera
 from homeassistant.components.camera.const import CameraEntityFeature, CameraState
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, async_setup_mirrors
+from .coordinator import Mirror, RemoteCoordinator
+from .entity import Attr, RemoteEntity, mirrored_platform
 from .image import async_fetch_image
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote cameras."""
-    async_setup_mirrors(entry.runtime_data, Platform.CAMERA, async_add_entities, RemoteCamera)
 
 
 class RemoteCamera(RemoteEntity, Camera):
@@ -73,3 +62,6 @@ class RemoteCamera(RemoteEntity, Camera):
     async def async_disable_motion_detection(self) -> None:
         """Disable motion detection on the remote camera."""
         await self._async_call("disable_motion_detection")
+
+
+async_setup_entry = mirrored_platform(Platform.CAMERA, RemoteCamera)

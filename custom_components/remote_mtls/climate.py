@@ -7,25 +7,14 @@ from typing import Any
 from homeassistant.components.climate import ClimateEntity
 from homeassistant.components.climate.const import ClimateEntityFeature, HVACAction, HVACMode
 from homeassistant.const import Platform, UnitOfTemperature
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteCoordinator, RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors
+from .coordinator import RemoteCoordinator
+from .entity import Attr, RemoteEntity, as_list, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _HVAC_MODES = {mode.value: mode for mode in HVACMode}
 _HVAC_ACTIONS = {action.value: action for action in HVACAction}
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote climate entities."""
-    async_setup_mirrors(entry.runtime_data, Platform.CLIMATE, async_add_entities, RemoteClimate)
 
 
 def remote_temperature_unit(coordinator: RemoteCoordinator) -> str:
@@ -109,3 +98,6 @@ class RemoteClimate(RemoteEntity, ClimateEntity):
     async def async_toggle(self) -> None:
         """Toggle the remote entity."""
         await self._async_call("toggle")
+
+
+async_setup_entry = mirrored_platform(Platform.CLIMATE, RemoteClimate)

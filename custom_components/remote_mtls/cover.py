@@ -6,23 +6,11 @@ from typing import Any
 
 from homeassistant.components.cover import CoverEntity, CoverEntityFeature, CoverState
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors
+from .entity import Attr, RemoteEntity, as_list, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote covers."""
-    async_setup_mirrors(entry.runtime_data, Platform.COVER, async_add_entities, RemoteCover)
 
 
 def closed_from_state(state: RemoteState) -> bool | None:
@@ -88,3 +76,6 @@ class RemoteCover(RemoteEntity, CoverEntity):
     async def async_toggle_tilt(self, **kwargs: Any) -> None:
         """Toggle the remote cover's tilt."""
         await self._async_call("toggle_cover_tilt")
+
+
+async_setup_entry = mirrored_platform(Platform.COVER, RemoteCover)

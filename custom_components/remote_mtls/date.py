@@ -6,24 +6,12 @@ from datetime import date
 
 from homeassistant.components.date import DateEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors
+from .entity import RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote dates."""
-    async_setup_mirrors(entry.runtime_data, Platform.DATE, async_add_entities, RemoteDate)
 
 
 class RemoteDate(RemoteEntity, DateEntity):
@@ -36,3 +24,6 @@ class RemoteDate(RemoteEntity, DateEntity):
         """Set the remote date."""
         service = "set_datetime" if self.mirror.domain == "input_datetime" else "set_value"
         await self._async_call(service, {"date": value})
+
+
+async_setup_entry = mirrored_platform(Platform.DATE, RemoteDate)

@@ -6,29 +6,12 @@ from datetime import datetime
 
 from homeassistant.components.datetime import DateTimeEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors, by_remote_domain
+from .entity import RemoteEntity, by_remote_domain, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote datetimes."""
-    async_setup_mirrors(
-        entry.runtime_data,
-        Platform.DATETIME,
-        async_add_entities,
-        by_remote_domain({"input_datetime": RemoteInputDateTime}, RemoteDateTime),
-    )
 
 
 class RemoteDateTime(RemoteEntity, DateTimeEntity):
@@ -61,3 +44,8 @@ class RemoteInputDateTime(RemoteDateTime):
             return
         local = value.astimezone(zone).replace(tzinfo=None)
         await self._async_call("set_datetime", {"datetime": local})
+
+
+async_setup_entry = mirrored_platform(
+    Platform.DATETIME, by_remote_domain({"input_datetime": RemoteInputDateTime}, RemoteDateTime)
+)

@@ -15,23 +15,12 @@ from homeassistant.const import (
     EntityCategory,
     Platform,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, async_setup_mirrors
+from .coordinator import Mirror, RemoteCoordinator
+from .entity import Attr, RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote device trackers."""
-    async_setup_mirrors(entry.runtime_data, Platform.DEVICE_TRACKER, async_add_entities, _create)
 
 
 def _create(coordinator: RemoteCoordinator, mirror: Mirror) -> RemoteEntity:
@@ -110,3 +99,6 @@ class RemoteScanner(_RemoteTrackerBase, ScannerEntity):
         if self._remote_state is None:
             return None
         return self._remote_state != STATE_NOT_HOME
+
+
+async_setup_entry = mirrored_platform(Platform.DEVICE_TRACKER, _create)

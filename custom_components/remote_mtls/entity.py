@@ -7,7 +7,7 @@ Remote attributes the local platform does not produce itself stay visible as ext
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import IntFlag
 from typing import Any, ClassVar
@@ -27,7 +27,7 @@ from homeassistant.const import (
     EntityCategory,
     Platform,
 )
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import (
     AddConfigEntryEntitiesCallback,
@@ -35,7 +35,7 @@ from homeassistant.helpers.entity_platform import (
 )
 
 from .api import RemoteState
-from .coordinator import Mirror, RemoteCoordinator, device_name
+from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry, device_name
 
 # Attributes every entity computes from its properties; never copied as extras.
 COMMON_ATTRIBUTES = frozenset(
@@ -179,17 +179,19 @@ class RemoteEntity(Entity):
 type EntityFactory = Callable[[RemoteCoordinator, Mirror], RemoteEntity]
 
 
+type PlatformSetup = Callable[
+    [HomeAssistant, RemoteMtlsConfigEntry, AddConfigEntryEntitiesCallback], Awaitable[None]
+]
+
+
 @callback
 def async_setup_mirrors(
-    coordinator: RemoteCoordinator,
-    platform: Platform,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-    factory: EntityFactory,
+    coordinator: RemoteCoordinator, platform: Platform, factory: EntityFactory
 ) -> None:
     """Add the platform's mirrored entities now and whenever the remote adds more.
 
-    Entities are added through the platform's awaitable add, so the coordinator adds one
-    batch at a time (`async_add_entities` would only schedule them).
+    Call from the platform's setup. Entities are added through the platform's awaitable add,
+    so the coordinator adds one batch at a time (`async_add_entities` would only schedule them).
     """
     entity_platform = async_get_current_platform()
 
@@ -199,6 +201,20 @@ def async_setup_mirrors(
         )
 
     coordinator.async_add_platform(platform, _add)
+
+
+def mirrored_platform(platform: Platform, factory: EntityFactory) -> PlatformSetup:
+    """Return a platform's `async_setup_entry` that only mirrors remote entities."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: RemoteMtlsConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        async_setup_mirrors(entry.runtime_data, platform, factory)
+
+    async_setup_entry.__doc__ = f"Mirror the remote entities that become local {platform}s."
+    return async_setup_entry
 
 
 def by_remote_domain(

@@ -6,26 +6,14 @@ import logging
 
 from homeassistant.components.event import EventEntity
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import COMMON_ATTRIBUTES, RemoteEntity, async_setup_mirrors
+from .entity import COMMON_ATTRIBUTES, RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
 EVENT_TYPE = "event_type"
 EVENT_TYPES = "event_types"
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote event entities."""
-    async_setup_mirrors(entry.runtime_data, Platform.EVENT, async_add_entities, RemoteEvent)
 
 
 class RemoteEvent(RemoteEntity, EventEntity):
@@ -57,3 +45,6 @@ class RemoteEvent(RemoteEntity, EventEntity):
             self._trigger_event(str(event_type), data)
         except ValueError as err:
             _LOGGER.warning("%s: %s", self.remote_entity_id, err)
+
+
+async_setup_entry = mirrored_platform(Platform.EVENT, RemoteEvent)

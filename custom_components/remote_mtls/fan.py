@@ -7,23 +7,11 @@ from typing import Any
 from homeassistant.components.fan import FanEntity
 from homeassistant.components.fan.const import FanEntityFeature
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors, on_off
+from .entity import Attr, RemoteEntity, as_list, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote fans."""
-    async_setup_mirrors(entry.runtime_data, Platform.FAN, async_add_entities, RemoteFan)
 
 
 def _speed_count(percentage_step: Any) -> int:
@@ -99,3 +87,6 @@ class RemoteFan(RemoteEntity, FanEntity):
     async def async_set_direction(self, direction: str) -> None:
         """Set the remote direction."""
         await self._async_call("set_direction", {"direction": direction})
+
+
+async_setup_entry = mirrored_platform(Platform.FAN, RemoteFan)

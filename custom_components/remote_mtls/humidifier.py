@@ -7,26 +7,12 @@ from typing import Any
 from homeassistant.components.humidifier import HumidifierEntity
 from homeassistant.components.humidifier.const import HumidifierAction, HumidifierEntityFeature
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors, on_off
+from .entity import Attr, RemoteEntity, as_list, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
 _ACTIONS = {action.value: action for action in HumidifierAction}
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote humidifiers."""
-    async_setup_mirrors(
-        entry.runtime_data, Platform.HUMIDIFIER, async_add_entities, RemoteHumidifier
-    )
 
 
 class RemoteHumidifier(RemoteEntity, HumidifierEntity):
@@ -66,3 +52,6 @@ class RemoteHumidifier(RemoteEntity, HumidifierEntity):
     async def async_set_mode(self, mode: str) -> None:
         """Set the remote mode."""
         await self._async_call("set_mode", {"mode": mode})
+
+
+async_setup_entry = mirrored_platform(Platform.HUMIDIFIER, RemoteHumidifier)

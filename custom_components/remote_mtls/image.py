@@ -6,27 +6,16 @@ from urllib.parse import quote
 
 from homeassistant.components.image import ImageEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import RemoteError, RemoteState
 from .const import DOMAIN
-from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors
+from .coordinator import Mirror, RemoteCoordinator
+from .entity import RemoteEntity, mirrored_platform
 from .errors import form_error
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote image entities."""
-    async_setup_mirrors(entry.runtime_data, Platform.IMAGE, async_add_entities, RemoteImage)
 
 
 async def async_fetch_image(coordinator: RemoteCoordinator, path: str) -> tuple[bytes, str | None]:
@@ -59,3 +48,6 @@ class RemoteImage(RemoteEntity, ImageEntity):
         if content_type:
             self._attr_content_type = content_type
         return content
+
+
+async_setup_entry = mirrored_platform(Platform.IMAGE, RemoteImage)

@@ -5,25 +5,11 @@ from __future__ import annotations
 from homeassistant.components.lawn_mower import LawnMowerEntity
 from homeassistant.components.lawn_mower.const import LawnMowerActivity, LawnMowerEntityFeature
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors
+from .entity import RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote lawn mowers."""
-    async_setup_mirrors(
-        entry.runtime_data, Platform.LAWN_MOWER, async_add_entities, RemoteLawnMower
-    )
 
 
 class RemoteLawnMower(RemoteEntity, LawnMowerEntity):
@@ -52,3 +38,6 @@ class RemoteLawnMower(RemoteEntity, LawnMowerEntity):
     async def async_stop(self) -> None:
         """Stop the remote mower."""
         await self._async_call("stop")
+
+
+async_setup_entry = mirrored_platform(Platform.LAWN_MOWER, RemoteLawnMower)

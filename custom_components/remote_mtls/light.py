@@ -7,23 +7,11 @@ from typing import Any
 from homeassistant.components.light import LightEntity
 from homeassistant.components.light.const import LightEntityFeature
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, as_list, as_tuple, async_setup_mirrors, on_off
+from .entity import Attr, RemoteEntity, as_list, as_tuple, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote lights."""
-    async_setup_mirrors(entry.runtime_data, Platform.LIGHT, async_add_entities, RemoteLight)
 
 
 class RemoteLight(RemoteEntity, LightEntity):
@@ -56,3 +44,6 @@ class RemoteLight(RemoteEntity, LightEntity):
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the remote light off (transition, flash)."""
         await self._async_call("turn_off", kwargs)
+
+
+async_setup_entry = mirrored_platform(Platform.LIGHT, RemoteLight)

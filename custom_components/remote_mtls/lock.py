@@ -7,24 +7,12 @@ from typing import Any
 from homeassistant.components.lock import LockEntity
 from homeassistant.components.lock.const import LockEntityFeature, LockState
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, async_setup_mirrors
+from .entity import Attr, RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOCK_STATES = frozenset(LockState)
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote locks."""
-    async_setup_mirrors(entry.runtime_data, Platform.LOCK, async_add_entities, RemoteLock)
 
 
 class RemoteLock(RemoteEntity, LockEntity):
@@ -54,3 +42,6 @@ class RemoteLock(RemoteEntity, LockEntity):
     async def async_open(self, **kwargs: Any) -> None:
         """Open the remote lock's latch (with the code, if any)."""
         await self._async_call("open", kwargs)
+
+
+async_setup_entry = mirrored_platform(Platform.LOCK, RemoteLock)

@@ -27,16 +27,13 @@ from homeassistant.components.media_player.const import (
     RepeatMode,
 )
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import RemoteError, RemoteState
 from .const import DOMAIN
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors
+from .entity import Attr, RemoteEntity, as_list, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -44,17 +41,6 @@ PROXY = "/api/media_player_proxy/"
 MAX_THUMBNAILS = 500
 
 type Image = tuple[bytes | None, str | None]
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote media players."""
-    async_setup_mirrors(
-        entry.runtime_data, Platform.MEDIA_PLAYER, async_add_entities, RemoteMediaPlayer
-    )
 
 
 def _image_hash(url: str) -> str:
@@ -358,3 +344,6 @@ class RemoteMediaPlayer(RemoteEntity, MediaPlayerEntity):
     async def async_unjoin_player(self) -> None:
         """Leave the group."""
         await self._async_call("unjoin")
+
+
+async_setup_entry = mirrored_platform(Platform.MEDIA_PLAYER, RemoteMediaPlayer)

@@ -7,23 +7,11 @@ from typing import Any
 from homeassistant.components.notify import NotifyEntity
 from homeassistant.components.notify.const import NotifyEntityFeature
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors
+from .entity import RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote notify entities."""
-    async_setup_mirrors(entry.runtime_data, Platform.NOTIFY, async_add_entities, RemoteNotify)
 
 
 class RemoteNotify(RemoteEntity, NotifyEntity):
@@ -57,3 +45,6 @@ class RemoteNotify(RemoteEntity, NotifyEntity):
         except Exception:
             self._own_messages -= 1
             raise
+
+
+async_setup_entry = mirrored_platform(Platform.NOTIFY, RemoteNotify)

@@ -6,24 +6,12 @@ import logging
 
 from homeassistant.components.number import NumberEntity, NumberMode
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, async_setup_mirrors
+from .entity import Attr, RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote numbers and input_numbers."""
-    async_setup_mirrors(entry.runtime_data, Platform.NUMBER, async_add_entities, RemoteNumber)
 
 
 def parse_number(value: str) -> float | None:
@@ -58,3 +46,6 @@ class RemoteNumber(RemoteEntity, NumberEntity):
     async def async_set_native_value(self, value: float) -> None:
         """Set the remote value (already in the remote's unit)."""
         await self._async_call("set_value", {"value": value})
+
+
+async_setup_entry = mirrored_platform(Platform.NUMBER, RemoteNumber)

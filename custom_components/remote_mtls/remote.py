@@ -8,23 +8,11 @@ from typing import Any
 from homeassistant.components.remote import RemoteEntity as RemoteControlEntity
 from homeassistant.components.remote.const import RemoteEntityFeature
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors, on_off
+from .entity import Attr, RemoteEntity, as_list, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote remote-control entities."""
-    async_setup_mirrors(entry.runtime_data, Platform.REMOTE, async_add_entities, RemoteControl)
 
 
 class RemoteControl(RemoteEntity, RemoteControlEntity):
@@ -59,3 +47,6 @@ class RemoteControl(RemoteEntity, RemoteControlEntity):
     async def async_delete_command(self, **kwargs: Any) -> None:
         """Delete learned commands (command, device)."""
         await self._async_call("delete_command", kwargs)
+
+
+async_setup_entry = mirrored_platform(Platform.REMOTE, RemoteControl)

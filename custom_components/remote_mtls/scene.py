@@ -6,23 +6,11 @@ from typing import Any
 
 from homeassistant.components.scene import Scene
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors
+from .entity import RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote scenes."""
-    async_setup_mirrors(entry.runtime_data, Platform.SCENE, async_add_entities, RemoteScene)
 
 
 class RemoteScene(RemoteEntity, Scene):
@@ -55,3 +43,6 @@ class RemoteScene(RemoteEntity, Scene):
         except Exception:
             self._own_activations -= 1
             raise
+
+
+async_setup_entry = mirrored_platform(Platform.SCENE, RemoteScene)

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from homeassistant.components.select import SelectEntity
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors
+from .entity import RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote selects and input_selects."""
-    async_setup_mirrors(entry.runtime_data, Platform.SELECT, async_add_entities, RemoteSelect)
 
 
 class RemoteSelect(RemoteEntity, SelectEntity):
@@ -34,3 +22,6 @@ class RemoteSelect(RemoteEntity, SelectEntity):
     async def async_select_option(self, option: str) -> None:
         """Select the option on the remote."""
         await self._async_call("select_option", {"option": option})
+
+
+async_setup_entry = mirrored_platform(Platform.SELECT, RemoteSelect)

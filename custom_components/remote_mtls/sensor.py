@@ -34,7 +34,6 @@ async def async_setup_entry(
     async_setup_mirrors(
         coordinator,
         Platform.SENSOR,
-        async_add_entities,
         lambda coordinator, mirror: (
             RemoteSensor if mirror.domain == "sensor" else RemoteFallbackSensor
         )(coordinator, mirror),

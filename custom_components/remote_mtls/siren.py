@@ -7,23 +7,11 @@ from typing import Any
 from homeassistant.components.siren import SirenEntity
 from homeassistant.components.siren.const import SirenEntityFeature
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, async_setup_mirrors, on_off
+from .entity import Attr, RemoteEntity, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote sirens."""
-    async_setup_mirrors(entry.runtime_data, Platform.SIREN, async_add_entities, RemoteSiren)
 
 
 def _tones(value: Any) -> list[int | str] | dict[int | str, str]:
@@ -53,3 +41,6 @@ class RemoteSiren(RemoteEntity, SirenEntity):
     async def async_toggle(self, **kwargs: Any) -> None:
         """Toggle the remote siren."""
         await self._async_call("toggle")
+
+
+async_setup_entry = mirrored_platform(Platform.SIREN, RemoteSiren)

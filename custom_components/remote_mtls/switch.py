@@ -6,23 +6,11 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors, on_off
+from .entity import RemoteEntity, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote switches and the helpers that act like one."""
-    async_setup_mirrors(entry.runtime_data, Platform.SWITCH, async_add_entities, RemoteSwitch)
 
 
 class RemoteSwitch(RemoteEntity, SwitchEntity):
@@ -38,3 +26,6 @@ class RemoteSwitch(RemoteEntity, SwitchEntity):
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the remote entity off."""
         await self._async_call("turn_off")
+
+
+async_setup_entry = mirrored_platform(Platform.SWITCH, RemoteSwitch)

@@ -6,24 +6,12 @@ import logging
 
 from homeassistant.components.text import TextEntity, TextMode
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, async_setup_mirrors
+from .entity import Attr, RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote texts and input_texts."""
-    async_setup_mirrors(entry.runtime_data, Platform.TEXT, async_add_entities, RemoteText)
 
 
 class RemoteText(RemoteEntity, TextEntity):
@@ -49,3 +37,6 @@ class RemoteText(RemoteEntity, TextEntity):
     async def async_set_value(self, value: str) -> None:
         """Set the remote text."""
         await self._async_call("set_value", {"value": value})
+
+
+async_setup_entry = mirrored_platform(Platform.TEXT, RemoteText)

@@ -10,52 +10,15 @@ from typing import Any
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
 from homeassistant.components.todo.entity import TodoItem, TodoListEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
-from .api import CommandError, CommandTimeout, NotConnected
-from .const import DOMAIN
-from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors
+from .coordinator import Mirror, RemoteCoordinator
+from .entity import RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
-_REJECTED_CODES = frozenset({"invalid_format", "not_found", "not_supported"})
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote to-do lists."""
-    async_setup_mirrors(entry.runtime_data, Platform.TODO, async_add_entities, RemoteTodoList)
-
-
-async def async_remote_command(coordinator: RemoteCoordinator, message: dict[str, Any]) -> Any:
-    """Run a websocket command on the remote; its errors come back as Home Assistant errors."""
-    try:
-        return await coordinator.websocket.command(message)
-    except NotConnected as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="not_connected"
-        ) from err
-    except CommandTimeout as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="command_timeout",
-            translation_placeholders={"service": message["type"]},
-        ) from err
-    except CommandError as err:
-        placeholders = {"service": message["type"], "message": str(err)}
-        error = ServiceValidationError if err.code in _REJECTED_CODES else HomeAssistantError
-        raise error(
-            translation_domain=DOMAIN,
-            translation_key="remote_rejected" if err.code in _REJECTED_CODES else "remote_failed",
-            translation_placeholders=placeholders,
-        ) from err
 
 
 def _parse_due(value: str | None) -> date | datetime | None:
@@ -109,8 +72,7 @@ class RemoteTodoList(RemoteEntity, TodoListEntity):
     async def _async_refresh(self) -> None:
         async with self._refresh_lock:
             try:
-                result = await async_remote_command(
-                    self.coordinator,
+                result = await self.coordinator.async_command(
                     {"type": "todo/item/list", "entity_id": self.remote_entity_id},
                 )
             except HomeAssistantError as err:
@@ -168,5 +130,8 @@ class RemoteTodoList(RemoteEntity, TodoListEntity):
         }
         if previous_uid is not None:
             message["previous_uid"] = previous_uid
-        await async_remote_command(self.coordinator, message)
+        await self.coordinator.async_command(message)
         await self._async_refresh()
+
+
+async_setup_entry = mirrored_platform(Platform.TODO, RemoteTodoList)

@@ -9,27 +9,16 @@ from typing import Any
 from homeassistant.components.update import UpdateEntity, UpdateEntityFeature
 from homeassistant.components.update.const import ATTR_SKIPPED_VERSION
 from homeassistant.const import Platform
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import Event, EventStateChangedData, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_state_change_event
 
 from .api import RemoteError, RemoteState
 from .const import DOMAIN
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, async_setup_mirrors
+from .entity import Attr, RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote update entities."""
-    async_setup_mirrors(entry.runtime_data, Platform.UPDATE, async_add_entities, RemoteUpdate)
 
 
 class RemoteUpdate(RemoteEntity, UpdateEntity):
@@ -124,3 +113,6 @@ class RemoteUpdate(RemoteEntity, UpdateEntity):
                 translation_placeholders={"service": "update/release_notes", "message": str(err)},
             ) from err
         return None if notes is None else str(notes)
+
+
+async_setup_entry = mirrored_platform(Platform.UPDATE, RemoteUpdate)

@@ -11,25 +11,13 @@ from homeassistant.components.vacuum.const import (
     VacuumEntityFeature,
 )
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteError, RemoteState
 from .const import DOMAIN
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors
+from .entity import Attr, RemoteEntity, as_list, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote vacuums."""
-    async_setup_mirrors(entry.runtime_data, Platform.VACUUM, async_add_entities, RemoteVacuum)
 
 
 class RemoteVacuum(RemoteEntity, StateVacuumEntity):
@@ -119,3 +107,6 @@ class RemoteVacuum(RemoteEntity, StateVacuumEntity):
                 translation_placeholders={"entity_id": self.remote_entity_id},
             )
         await self._async_call("clean_area", {"cleaning_area_id": areas, **kwargs})
+
+
+async_setup_entry = mirrored_platform(Platform.VACUUM, RemoteVacuum)

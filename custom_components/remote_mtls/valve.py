@@ -5,24 +5,12 @@ from __future__ import annotations
 from homeassistant.components.valve.const import ValveEntityFeature, ValveState
 from homeassistant.components.valve.entity import ValveEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
 from .cover import closed_from_state
-from .entity import Attr, RemoteEntity, async_setup_mirrors
+from .entity import Attr, RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote valves."""
-    async_setup_mirrors(entry.runtime_data, Platform.VALVE, async_add_entities, RemoteValve)
 
 
 class RemoteValve(RemoteEntity, ValveEntity):
@@ -58,3 +46,6 @@ class RemoteValve(RemoteEntity, ValveEntity):
     async def async_toggle(self) -> None:
         """Toggle the remote valve."""
         await self._async_call("toggle")
+
+
+async_setup_entry = mirrored_platform(Platform.VALVE, RemoteValve)

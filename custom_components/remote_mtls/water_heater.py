@@ -7,26 +7,12 @@ from typing import Any
 from homeassistant.components.water_heater import WaterHeaterEntity
 from homeassistant.components.water_heater.const import WaterHeaterEntityFeature
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
 from .climate import remote_temperature_unit
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors, on_off
+from .entity import Attr, RemoteEntity, as_list, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote water heaters."""
-    async_setup_mirrors(
-        entry.runtime_data, Platform.WATER_HEATER, async_add_entities, RemoteWaterHeater
-    )
 
 
 class RemoteWaterHeater(RemoteEntity, WaterHeaterEntity):
@@ -73,3 +59,6 @@ class RemoteWaterHeater(RemoteEntity, WaterHeaterEntity):
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the remote water heater off."""
         await self._async_call("turn_off", kwargs)
+
+
+async_setup_entry = mirrored_platform(Platform.WATER_HEATER, RemoteWaterHeater)

@@ -8,13 +8,11 @@ from typing import Any, Literal, cast
 from homeassistant.components.weather import Forecast, WeatherEntity
 from homeassistant.components.weather.const import WeatherEntityFeature
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, async_setup_mirrors
+from .entity import Attr, RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -31,15 +29,6 @@ FORECAST_NATIVE_KEYS = {
     "precipitation": "native_precipitation",
 }
 type ForecastType = Literal["daily", "hourly", "twice_daily"]
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RemoteMtlsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Mirror remote weather entities."""
-    async_setup_mirrors(entry.runtime_data, Platform.WEATHER, async_add_entities, RemoteWeather)
 
 
 def _native_forecast(entry: dict[str, Any]) -> Forecast:
@@ -112,3 +101,6 @@ class RemoteWeather(RemoteEntity, WeatherEntity):
     async def async_forecast_twice_daily(self) -> list[Forecast] | None:
         """Return the remote's twice-daily forecast."""
         return await self._async_forecast("twice_daily")
+
+
+async_setup_entry = mirrored_platform(Platform.WEATHER, RemoteWeather)

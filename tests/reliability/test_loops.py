@@ -37,18 +37,18 @@ class Peers:
 def peers(testbed: TestBed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peers]:
     """Start two peer Home Assistants with this integration installed, behind nginx."""
     directory: Path = tmp_path_factory.mktemp("peers")
-    b = RemoteHomeAssistant(directory / "b", template=PEER_TEMPLATE_DIR, with_integration=True)
-    c = RemoteHomeAssistant(directory / "c", template=PEER_TEMPLATE_DIR, with_integration=True)
     files = testbed.pki.write_server_files(directory / "certs")
-    nginx = Nginx(
-        prefix=directory / "nginx",
-        upstream=b.port,
-        sites={
-            "b": Site(files.cert, files.key, files.client_ca, upstream=b.port),
-            "c": Site(files.cert, files.key, files.client_ca, upstream=c.port),
-        },
-    )
-    with sockets_allowed():
+    with sockets_allowed():  # free ports are found with sockets
+        b = RemoteHomeAssistant(directory / "b", template=PEER_TEMPLATE_DIR, with_integration=True)
+        c = RemoteHomeAssistant(directory / "c", template=PEER_TEMPLATE_DIR, with_integration=True)
+        nginx = Nginx(
+            prefix=directory / "nginx",
+            upstream=b.port,
+            sites={
+                "b": Site(files.cert, files.key, files.client_ca, upstream=b.port),
+                "c": Site(files.cert, files.key, files.client_ca, upstream=c.port),
+            },
+        )
         try:
             b.setup()
             c.setup()
