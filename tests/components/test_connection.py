@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import get_system_health_info
 
 from custom_components.remote_mtls.api import Timings
 
@@ -50,4 +52,17 @@ async def test_connection_entities(hass: HomeAssistant, restore_testbed: TestBed
     coordinator._notify_status()
     latency = float(hass.states.get(_entity(hass, entry.entry_id, "latency")).state)
     assert 0 < latency < 5000
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_system_health(hass: HomeAssistant, testbed: TestBed) -> None:
+    assert await async_setup_component(hass, "system_health", {})
+    entry = await add_entry(hass, testbed)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    info = await get_system_health_info(hass, "remote_mtls")
+    assert info["links"] == 1
+    assert info["links_connected"] == 1
+    assert info["mirrored_entities"] == len(entry.runtime_data.mirrors)
+    assert info["latency_ms"] == "-"  # no heartbeat yet
     await hass.config_entries.async_unload(entry.entry_id)
