@@ -84,3 +84,47 @@ async def test_unknown_domain_becomes_read_only_sensor(
     assert local.entity_id == "sensor.sun"
     assert local.state == remote["state"]
     assert local.attributes["elevation"] == remote["attributes"]["elevation"]
+
+
+async def test_sensor_values_by_device_class(
+    hass: HomeAssistant, testbed: TestBed, mirrored: MockConfigEntry
+) -> None:
+    await testbed.remote.async_set_states(
+        [
+            {
+                "entity_id": "sensor.probe_timestamp",
+                "state": "2026-11-26T10:00:00+00:00",
+                "attributes": {"device_class": "timestamp"},
+            },
+            {
+                "entity_id": "sensor.probe_date",
+                "state": "2026-11-26",
+                "attributes": {"device_class": "date"},
+            },
+            {
+                "entity_id": "sensor.probe_broken_number",
+                "state": "not a number",
+                "attributes": {"unit_of_measurement": "W"},
+            },
+            {"entity_id": "sensor.probe_unknown", "state": "unknown", "attributes": {}},
+        ]
+    )
+    try:
+        await wait_for(lambda: hass.states.get("sensor.probe_unknown") is not None)
+        assert hass.states.get("sensor.probe_timestamp").state == "2026-11-26T10:00:00+00:00"
+        assert hass.states.get("sensor.probe_date").state == "2026-11-26"
+        assert hass.states.get("sensor.probe_broken_number").state == "unknown"
+        assert hass.states.get("sensor.probe_unknown").state == "unknown"
+    finally:
+        await testbed.remote.async_rest(
+            "POST",
+            "/api/services/testbed/remove_states",
+            {
+                "entity_ids": [
+                    "sensor.probe_timestamp",
+                    "sensor.probe_date",
+                    "sensor.probe_broken_number",
+                    "sensor.probe_unknown",
+                ]
+            },
+        )
