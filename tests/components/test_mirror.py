@@ -23,7 +23,14 @@ from custom_components.remote_mtls.const import DOMAIN
 from custom_components.remote_mtls.filters import MirrorFilter
 
 from ..testbed.bed import TestBed
-from .conftest import call_local, local_entity_id, mirrored_entries, remote_state, wait_for
+from .conftest import (
+    add_entry,
+    call_local,
+    local_entity_id,
+    mirrored_entries,
+    remote_state,
+    wait_for,
+)
 
 
 async def test_every_remote_entity_has_a_local_mirror(
@@ -258,3 +265,41 @@ async def test_user_deletes_a_mirrored_device(
     await hass.config_entries.async_reload(mirrored.entry_id)
     assert "light.living_room_rgbww_lights" not in mirrored.runtime_data._key_by_entity_id
     assert hass.states.get(light.entity_id) is None
+
+
+async def test_options_form_without_a_loaded_link(hass: HomeAssistant, testbed: TestBed) -> None:
+    entry = await add_entry(hass, testbed)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    schema = result["data_schema"].schema
+    assert next(v for k, v in schema.items() if k == "include_domains").config["options"] == []
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"event_types": ["x"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["event_types"] == ["x"]
+    assert entry.options["mirror_devices"] is True
+
+
+async def test_remote_name_change_follows(
+    hass: HomeAssistant, testbed: TestBed, mirrored: MockConfigEntry
+) -> None:
+    local = local_entity_id(hass, mirrored, "input_boolean.porch")
+    await testbed.remote.async_ws_command(
+        {
+            "type": "config/entity_registry/update",
+            "entity_id": "input_boolean.porch",
+            "name": "Veranda",
+        }
+    )
+    try:
+        await wait_for(lambda: hass.states.get(local).name == "Veranda")
+    finally:
+        await testbed.remote.async_ws_command(
+            {
+                "type": "config/entity_registry/update",
+                "entity_id": "input_boolean.porch",
+                "name": None,
+            }
+        )
+    await wait_for(lambda: hass.states.get(local).name == "Porch light switch")
