@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 import shutil
@@ -62,6 +63,10 @@ class RemoteHomeAssistant:
         if not (self.config_dir / "configuration.yaml").exists():
             self.prepare()
         log = self.log_path.open("ab")
+        # Its own temp dir: every HA keeps uploads in $TMPDIR/home-assistant-file_upload and
+        # deletes that folder when it stops, which breaks other HAs' uploads on this machine.
+        tmp = self.config_dir / "tmp"
+        tmp.mkdir(exist_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "homeassistant", "-c", str(self.config_dir), "--skip-pip"],
             stdout=log,
@@ -71,6 +76,7 @@ class RemoteHomeAssistant:
             # Not the checkout: `python -m` puts the cwd first on sys.path, and the remote must
             # find the config dir's custom_components, not this repository's.
             cwd=self.config_dir,
+            env={**os.environ, "TMPDIR": str(tmp)},
         )
         log.close()
         try:

@@ -1,0 +1,124 @@
+"""A user links the remote in a real browser, sees its entities and switches one of them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+import time
+from typing import Any
+
+from playwright.async_api import Page, expect
+import pytest
+
+from demo.certificates import P12_PASSWORD
+from demo.stack import PORCH, REMOTE_NAME, Demo
+
+from .conftest import screenshot
+
+pytestmark = pytest.mark.slow
+
+INTEGRATION = "Remote Home Assistant (mTLS)"
+DASHBOARD = "/remote-home/mirrored"  # demo/local_config/remote_dashboard.yaml
+
+
+async def _eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
+    """Poll `check` until it is true (changes cross two Home Assistants and a proxy)."""
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.2)
+
+
+async def _remote_state(demo: Demo, entity_id: str) -> str:
+    state: dict[str, Any] = await demo.remote.async_rest("GET", f"/api/states/{entity_id}")
+    return str(state["state"])
+
+
+async def _is(demo: Demo, entity_id: str, expected: str) -> bool:
+    return await _remote_state(demo, entity_id) == expected
+
+
+async def _add_integration(page: Page, demo: Demo) -> None:
+    """Settings → Devices & services → Add integration, through every step of the flow."""
+    await page.goto("/config/integrations/dashboard")
+    await page.get_by_role("button", name="Add integration").click()
+    await page.get_by_placeholder("Search for a brand name").fill(INTEGRATION)
+    await page.get_by_text(INTEGRATION, exact=True).click()
+
+    await expect(page.get_by_text("Link a remote Home Assistant")).to_be_visible()
+    await page.get_by_role("textbox", name="URL").fill(demo.proxy_url)
+    await screenshot(page, "config-flow-1-url")
+    await page.get_by_role("button", name="Submit").click()
+
+    # The proxy's server certificate comes from the user's own CA: the .p12 carries it.
+    await expect(page.get_by_text("requires a client certificate")).to_be_visible()
+    await page.locator("input[type=file]").set_input_files(demo.certs.client_p12)
+    await expect(page.get_by_text("client.p12")).to_be_visible()  # uploaded
+    await page.get_by_role("textbox", name="Certificate password").fill(P12_PASSWORD)
+    await screenshot(page, "config-flow-2-certificate")
+    await page.get_by_role("button", name="Submit").click()
+
+    await expect(page.get_by_text("Certificate: CN=my-phone")).to_be_visible()
+    await page.get_by_role("textbox", name="Long-lived access token").fill(demo.remote.token)
+    await screenshot(page, "config-flow-3-token")
+    await page.get_by_role("button", name="Submit").click()
+
+    # Created: the dialog offers to name the new devices and assign areas.
+    finish = page.get_by_role("button", name="finish")
+    await expect(finish).to_be_visible()
+    await screenshot(page, "config-flow-4-created")
+    await finish.click()
+    await expect(finish).to_be_hidden()
+
+
+async def _entry_states(demo: Demo) -> list[str]:
+    entries = await demo.local.async_rest("GET", "/api/config/config_entries/entry")
+    return [entry["state"] for entry in entries if entry["domain"] == "remote_mtls"]
+
+
+async def _hub_device_id(demo: Demo) -> str:
+    devices = await demo.local.async_ws_command({"type": "config/device_registry/list"})
+    return next(
+        str(device["id"])
+        for device in devices
+        if device["name"] == REMOTE_NAME and device["entry_type"] == "service"
+    )
+
+
+async def test_link_in_the_browser_then_switch_a_remote_entity(page: Page, demo: Demo) -> None:
+    assert await _remote_state(demo, PORCH) == "off"
+
+    await _add_integration(page, demo)
+    assert await _entry_states(demo) == ["loaded"]
+
+    await page.goto("/config/integrations/integration/remote_mtls")
+    await expect(page.get_by_text(REMOTE_NAME).first).to_be_visible()
+    await expect(page.get_by_text("Basement Floor Wet").first).to_be_visible()
+    await screenshot(page, "integration-page")
+
+    await page.goto(f"/config/devices/device/{await _hub_device_id(demo)}")
+    await expect(page.get_by_text("Client certificate expiry")).to_be_visible()
+    await expect(page.get_by_text("Basement Floor Wet")).to_be_visible()  # a connected device
+    await screenshot(page, "device-page")
+
+    # The dashboard shows mirrored remote entities; switching the porch switches the remote's.
+    await page.goto(DASHBOARD)
+    porch = page.locator("hui-toggle-entity-row").filter(has_text="Porch light switch")
+    porch_status = page.locator("hui-sensor-entity-row").filter(has_text="Porch status")
+    link = page.locator("hui-simple-entity-row").filter(has_text="Remote Home Link")
+    await expect(link).to_contain_text("Connected")
+    await expect(porch.get_by_role("switch")).not_to_be_checked()
+    await porch.locator("ha-switch").click()
+    await _eventually(lambda: _is(demo, PORCH, "on"))
+    await expect(porch.get_by_role("switch")).to_be_checked()
+    # The remote's template sensor follows its porch and comes back through the link.
+    await expect(porch_status).to_contain_text("On")
+    await screenshot(page, "dashboard")
+
+    # A change made on the remote reaches the open page.
+    await demo.remote.async_rest(
+        "POST", "/api/services/input_boolean/turn_off", {"entity_id": PORCH}
+    )
+    await expect(porch.get_by_role("switch")).not_to_be_checked()
+    await expect(porch_status).to_contain_text("Off")
