@@ -154,7 +154,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for the access token; validate REST and websocket end to end."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            self._token = user_input[CONF_ACCESS_TOKEN]
+            self._token = user_input[CONF_ACCESS_TOKEN].strip()
             if not (errors := await self._async_validation_errors()):
                 await self.async_set_unique_id(self._url)
                 self._abort_if_unique_id_configured()
@@ -191,7 +191,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             if user_input.get(CONF_ACCESS_TOKEN):
-                self._token = user_input[CONF_ACCESS_TOKEN]
+                self._token = user_input[CONF_ACCESS_TOKEN].strip()
             errors = await self._async_take_certificate(user_input)
             if not errors and not (errors := await self._async_validation_errors()):
                 return await self._async_update_entry(self._get_reauth_entry())

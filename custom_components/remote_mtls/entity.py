@@ -3,13 +3,17 @@
 Platforms subclass `RemoteEntity` with a table of `Attr` (remote attribute -> `_attr_<name>`),
 a `_apply_state` hook for the state itself, and service methods that call `_async_call`.
 Remote attributes the local platform does not produce itself stay visible as extra attributes.
+Remote data the local platform cannot show (wrong types, impossible values) makes the entity
+unavailable with one warning, until the remote sends data it can show again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+import contextlib
 from dataclasses import dataclass
 from enum import IntFlag
+import logging
 from typing import Any, ClassVar
 
 from homeassistant.const import (
@@ -21,6 +25,7 @@ from homeassistant.const import (
     ATTR_ICON,
     ATTR_SUPPORTED_FEATURES,
     ATTR_UNIT_OF_MEASUREMENT,
+    MAX_LENGTH_STATE_STATE,
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
@@ -36,6 +41,8 @@ from homeassistant.helpers.entity_platform import (
 
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry, device_name
+
+_LOGGER = logging.getLogger(__name__)
 
 # Attributes every entity computes from its properties; never copied as extras.
 COMMON_ATTRIBUTES = frozenset(
@@ -92,7 +99,16 @@ class RemoteEntity(Entity):
         if registry.get("hidden_by"):
             self._attr_entity_registry_visible_default = False
         self._remote_attributes: Mapping[str, Any] = {}
-        self._apply(mirror.state)
+        self._unusable = False  # the current remote data cannot be shown
+        self._reported = False  # ... and that was logged once
+        # Set early (adding sets it too): the registry reads capabilities before the first write.
+        self.hass = coordinator.hass
+        self._mirror_state()
+        if not self._unusable:
+            try:
+                _ = self.capability_attributes
+            except Exception as err:  # whatever the remote sends must not escape
+                self._reject(err)
 
     @property
     def remote_entity_id(self) -> str:
@@ -102,7 +118,11 @@ class RemoteEntity(Entity):
     @property
     def available(self) -> bool:
         """Unavailable while the link is down or when the remote entity is."""
-        return self.coordinator.connected and self.mirror.state.state != STATE_UNAVAILABLE
+        return (
+            self.coordinator.connected
+            and self.mirror.state.state != STATE_UNAVAILABLE
+            and not self._unusable
+        )
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
@@ -122,10 +142,49 @@ class RemoteEntity(Entity):
 
     @callback
     def _update(self) -> None:
-        self._apply(self.mirror.state)
+        self._mirror_state()
         self.async_write_ha_state()
+        if not self._unusable:
+            self._reported = False  # usable again: a later breakage is reported again
+
+    def _mirror_state(self) -> None:
+        """Apply the remote state; data that cannot be applied makes the entity unusable."""
+        self._unusable = False
+        try:
+            self._apply(self.mirror.state)
+        except Exception as err:  # whatever the remote sends must not escape
+            self._reject(err)
+
+    @callback
+    def _async_write_ha_state(self) -> None:
+        """Write the state; if the platform cannot render the remote data, write it unusable."""
+        try:
+            super()._async_write_ha_state()
+        except Exception as err:  # platform properties fail on odd remote data
+            self._reject(err)
+            super()._async_write_ha_state()
+
+    def _reject(self, err: Exception) -> None:
+        """Log once, reset everything taken from the remote and show the entity unavailable."""
+        self._unusable = True
+        if not self._reported:
+            self._reported = True
+            _LOGGER.warning(
+                "Remote %s sent data the local %s platform cannot show (%s: %s); "
+                "unavailable until the remote sends usable data",
+                self.mirror.entity_id,
+                self.mirror.platform,
+                type(err).__name__,
+                str(err)[:200],
+            )
+        for attr in self.mirrored_attributes:
+            with contextlib.suppress(AttributeError):
+                delattr(self, f"_attr_{attr.name}")  # back to the platform's default
+        self._apply(RemoteState(self.mirror.entity_id, STATE_UNAVAILABLE, {}, 0.0, 0.0))
 
     def _apply(self, state: RemoteState) -> None:
+        if len(state.state) > MAX_LENGTH_STATE_STATE:
+            raise ValueError(f"state longer than {MAX_LENGTH_STATE_STATE} characters")
         attributes = state.attributes
         self._remote_attributes = attributes
         for attr in self.mirrored_attributes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.light import LightEntity
-from homeassistant.components.light.const import LightEntityFeature
+from homeassistant.components.light.const import ColorMode, LightEntityFeature
 from homeassistant.const import Platform
 
 from .api import RemoteState
@@ -36,6 +36,8 @@ class RemoteLight(RemoteEntity, LightEntity):
 
     def _apply_state(self, state: RemoteState) -> None:
         self._attr_is_on = on_off(state.state)
+        if not self._attr_supported_color_modes:  # a light always has one; on/off at least
+            self._attr_supported_color_modes = {ColorMode.ONOFF}
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the remote light on with the same arguments."""

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import logging
 from typing import Any
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
-from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
+from homeassistant.const import (
+    MAX_LENGTH_STATE_STATE,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    Platform,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
@@ -17,7 +23,6 @@ from .coordinator import RemoteMtlsConfigEntry
 from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors
 
 PARALLEL_UPDATES = 0
-MAX_STATE_LENGTH = 255
 _LOGGER = logging.getLogger(__name__)
 
 
@@ -79,10 +84,10 @@ class RemoteSensor(RemoteEntity, SensorEntity):
 class RemoteFallbackSensor(RemoteEntity, SensorEntity):
     """Any other remote entity: its state (cut to 255 characters) and all its attributes."""
 
+    def _apply(self, state: RemoteState) -> None:
+        super()._apply(replace(state, state=state.state[:MAX_LENGTH_STATE_STATE]))
+
     def _apply_state(self, state: RemoteState) -> None:
         self._attr_device_class = None
         value = state.state
-        if value in (STATE_UNKNOWN, STATE_UNAVAILABLE):
-            self._attr_native_value = None
-        else:
-            self._attr_native_value = value[:MAX_STATE_LENGTH]
+        self._attr_native_value = None if value in (STATE_UNKNOWN, STATE_UNAVAILABLE) else value

@@ -11,7 +11,13 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import aiohttp
 
 from .diagnose import diagnose_exception, diagnose_status
-from .errors import CertificateRequired, CommandError, HttpsRequired, NotHomeAssistant
+from .errors import (
+    CertificateRequired,
+    CommandError,
+    HttpsRequired,
+    InvalidToken,
+    NotHomeAssistant,
+)
 
 DEFAULT_TIMEOUT: Final = aiohttp.ClientTimeout(total=15, connect=10)
 
@@ -83,6 +89,9 @@ class RemoteClient:
         raw: bool = False,
         ok_statuses: tuple[int, ...] = (200, 201),
     ) -> Any:
+        if auth and not self._token.isprintable():
+            # aiohttp refuses control characters in headers (a pasted line end, a NUL).
+            raise InvalidToken("The access token contains characters a token cannot have")
         headers = {"Authorization": f"Bearer {self._token}"} if auth else {}
         try:
             async with self.session.request(

@@ -142,4 +142,8 @@ def diagnose_status(status: int, body: str, *, sent_certificate: bool) -> Connec
         return CertificateRequired("HTTP 403 without a client certificate", detail="http_403")
     if status == 401:
         return InvalidToken("The access token was rejected")
+    if status in (400, 431) and "Header Or Cookie Too Large" in body:
+        return InvalidToken("The proxy refused a header this long: the token is not a token")
+    if status == 400 and "plain HTTP request was sent to HTTPS port" in body:
+        return TlsMismatch("http:// was sent to the proxy's https port", detail="plain_http")
     return NotHomeAssistant(f"HTTP {status} is not a Home Assistant API answer", detail=str(status))

@@ -1,10 +1,17 @@
-"""Decode `subscribe_entities` events (compressed adds, +/- diffs, removes) into plain states."""
+"""Decode `subscribe_entities` events (compressed adds, +/- diffs, removes) into plain states.
+
+A malformed entry (not what Home Assistant sends) is skipped with one warning; the rest of
+the event still applies.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+import logging
 from typing import Any
+
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,20 +95,35 @@ class EntityStateTracker:
         snapshot = self._expect_snapshot and "a" in event
         changed: dict[str, RemoteState] = {}
         removed: list[str] = []
+        added = _decoded(event.get("a") or {}, _from_compressed)
         if snapshot:
             self._expect_snapshot = False
-            fresh = {eid: _from_compressed(eid, data) for eid, data in event["a"].items()}
-            removed = [eid for eid in self.states if eid not in fresh]
-            self.states = fresh
-            changed = dict(fresh)
+            removed = [eid for eid in self.states if eid not in added]
+            self.states = added
+            changed = dict(added)
         else:
-            for entity_id, data in (event.get("a") or {}).items():
-                changed[entity_id] = self.states[entity_id] = _from_compressed(entity_id, data)
-        for entity_id, diff in (event.get("c") or {}).items():
-            if (current := self.states.get(entity_id)) is not None:
-                changed[entity_id] = self.states[entity_id] = _apply_diff(current, diff)
+            for entity_id, state in added.items():
+                changed[entity_id] = self.states[entity_id] = state
+        current = self.states
+        diffs = {eid: diff for eid, diff in (event.get("c") or {}).items() if eid in current}
+        updated = _decoded(diffs, lambda eid, diff: _apply_diff(current[eid], diff))
+        for entity_id, state in updated.items():
+            changed[entity_id] = current[entity_id] = state
         for entity_id in event.get("r") or ():
             if self.states.pop(entity_id, None) is not None:
                 removed.append(entity_id)
                 changed.pop(entity_id, None)
         return EntityChanges(snapshot=snapshot, changed=changed, removed=tuple(removed))
+
+
+def _decoded(
+    entries: Mapping[str, Any], decode: Callable[[str, Any], RemoteState]
+) -> dict[str, RemoteState]:
+    """Decode each entry; skip (with a warning) what is not shaped as Home Assistant sends."""
+    states: dict[str, RemoteState] = {}
+    for entity_id, data in entries.items():
+        try:
+            states[entity_id] = decode(entity_id, data)
+        except (AttributeError, TypeError, ValueError) as err:
+            _LOGGER.warning("Skipped malformed data of remote entity %s: %s", entity_id, err)
+    return states

@@ -261,13 +261,15 @@ class WebSocketSession:
         """Open, authenticate, enable coalescing, resubscribe; return the reader task."""
         client = self.client
         try:
-            ws = await client.session.ws_connect(
-                client.websocket_url,
-                ssl=client.ssl_context if client.ssl_context is not None else True,
-                max_msg_size=0,
-                autoping=True,
-                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=2.0),
-            )
+            # Bounded: a proxy that accepts TCP but never answers must not stall reconnects.
+            async with asyncio.timeout(self.timings.connect_timeout):
+                ws = await client.session.ws_connect(
+                    client.websocket_url,
+                    ssl=client.ssl_context if client.ssl_context is not None else True,
+                    max_msg_size=0,
+                    autoping=True,
+                    timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=2.0),
+                )
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             raise diagnose_exception(err, sent_certificate=client.sent_certificate) from err
         try:
