@@ -10,13 +10,13 @@ from homeassistant.const import Platform
 
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator
-from .entity import Attr, RemoteEntity, mirrored_platform
+from .entity import Attr, RemoteEntity, RemoteOnOff, mirrored_platform
 from .image import async_fetch_image
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteCamera(RemoteEntity, Camera):
+class RemoteCamera(RemoteOnOff, Camera):
     """A remote camera; the stream feature is dropped (the remote's stream is not reachable)."""
 
     feature_type = CameraEntityFeature
@@ -46,14 +46,6 @@ class RemoteCamera(RemoteEntity, Camera):
         if content_type:
             self.content_type = content_type
         return content
-
-    async def async_turn_on(self) -> None:
-        """Turn the remote camera on."""
-        await self._async_call("turn_on")
-
-    async def async_turn_off(self) -> None:
-        """Turn the remote camera off."""
-        await self._async_call("turn_off")
 
     async def async_enable_motion_detection(self) -> None:
         """Enable motion detection on the remote camera."""

@@ -10,7 +10,7 @@ from homeassistant.const import Platform, UnitOfTemperature
 
 from .api import RemoteState
 from .coordinator import RemoteCoordinator
-from .entity import Attr, RemoteEntity, as_list, mirrored_platform
+from .entity import Attr, RemoteOnOff, as_list, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _HVAC_MODES = {mode.value: mode for mode in HVACMode}
@@ -23,7 +23,7 @@ def remote_temperature_unit(coordinator: RemoteCoordinator) -> str:
     return str(unit_system.get("temperature") or UnitOfTemperature.CELSIUS)
 
 
-class RemoteClimate(RemoteEntity, ClimateEntity):
+class RemoteClimate(RemoteOnOff, ClimateEntity):
     """A remote climate entity; its state is the HVAC mode."""
 
     feature_type = ClimateEntityFeature
@@ -86,18 +86,6 @@ class RemoteClimate(RemoteEntity, ClimateEntity):
         await self._async_call(
             "set_swing_horizontal_mode", {"swing_horizontal_mode": swing_horizontal_mode}
         )
-
-    async def async_turn_on(self) -> None:
-        """Turn the remote entity on (the remote picks the mode)."""
-        await self._async_call("turn_on")
-
-    async def async_turn_off(self) -> None:
-        """Turn the remote entity off."""
-        await self._async_call("turn_off")
-
-    async def async_toggle(self) -> None:
-        """Toggle the remote entity."""
-        await self._async_call("toggle")
 
 
 async_setup_entry = mirrored_platform(Platform.CLIMATE, RemoteClimate)

@@ -235,6 +235,22 @@ class RemoteEntity(Entity):
         )
 
 
+class RemoteOnOff(RemoteEntity):
+    """turn_on, turn_off and toggle run on the remote with the arguments Home Assistant gave."""
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the remote entity on."""
+        await self._async_call("turn_on", kwargs)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the remote entity off."""
+        await self._async_call("turn_off", kwargs)
+
+    async def async_toggle(self, **kwargs: Any) -> None:
+        """Toggle the remote entity (the remote knows its own state best)."""
+        await self._async_call("toggle", kwargs)
+
+
 type EntityFactory = Callable[[RemoteCoordinator, Mirror], RemoteEntity]
 
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from homeassistant.components.humidifier import HumidifierEntity
 from homeassistant.components.humidifier.const import HumidifierAction, HumidifierEntityFeature
 from homeassistant.const import Platform
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, as_list, mirrored_platform, on_off
+from .entity import Attr, RemoteOnOff, as_list, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
 _ACTIONS = {action.value: action for action in HumidifierAction}
 
 
-class RemoteHumidifier(RemoteEntity, HumidifierEntity):
+class RemoteHumidifier(RemoteOnOff, HumidifierEntity):
     """A remote humidifier."""
 
     feature_type = HumidifierEntityFeature
@@ -32,18 +30,6 @@ class RemoteHumidifier(RemoteEntity, HumidifierEntity):
 
     def _apply_state(self, state: RemoteState) -> None:
         self._attr_is_on = on_off(state.state)
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Turn the remote humidifier on."""
-        await self._async_call("turn_on")
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Turn the remote humidifier off."""
-        await self._async_call("turn_off")
-
-    async def async_toggle(self, **kwargs: Any) -> None:
-        """Toggle the remote humidifier."""
-        await self._async_call("toggle")
 
     async def async_set_humidity(self, humidity: int) -> None:
         """Set the remote target humidity."""

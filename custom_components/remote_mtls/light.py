@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from homeassistant.components.light import LightEntity
 from homeassistant.components.light.const import ColorMode, LightEntityFeature
 from homeassistant.const import Platform
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, as_list, as_tuple, mirrored_platform, on_off
+from .entity import Attr, RemoteOnOff, as_list, as_tuple, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteLight(RemoteEntity, LightEntity):
+class RemoteLight(RemoteOnOff, LightEntity):
     """A remote light; turn_on arguments are forwarded as Home Assistant normalised them."""
 
     feature_type = LightEntityFeature
@@ -38,14 +36,6 @@ class RemoteLight(RemoteEntity, LightEntity):
         self._attr_is_on = on_off(state.state)
         if not self._attr_supported_color_modes:  # a light always has one; on/off at least
             self._attr_supported_color_modes = {ColorMode.ONOFF}
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Turn the remote light on with the same arguments."""
-        await self._async_call("turn_on", kwargs)
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Turn the remote light off (transition, flash)."""
-        await self._async_call("turn_off", kwargs)
 
 
 async_setup_entry = mirrored_platform(Platform.LIGHT, RemoteLight)

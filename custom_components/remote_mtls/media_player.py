@@ -33,7 +33,7 @@ from homeassistant.util import dt as dt_util
 
 from .api import RemoteError, RemoteState
 from .const import DOMAIN
-from .entity import Attr, RemoteEntity, as_list, mirrored_platform
+from .entity import Attr, RemoteOnOff, as_list, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def _image_hash(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
-class RemoteMediaPlayer(RemoteEntity, MediaPlayerEntity):
+class RemoteMediaPlayer(RemoteOnOff, MediaPlayerEntity):
     """A remote media player; group members are translated between local and remote ids."""
 
     feature_type = MediaPlayerEntityFeature
@@ -250,18 +250,6 @@ class RemoteMediaPlayer(RemoteEntity, MediaPlayerEntity):
         return SearchMedia(result=[self._browse_item(item) for item in result.get("result", [])])
 
     # Control ------------------------------------------------------------------------------
-
-    async def async_turn_on(self) -> None:
-        """Turn the remote player on."""
-        await self._async_call("turn_on")
-
-    async def async_turn_off(self) -> None:
-        """Turn the remote player off."""
-        await self._async_call("turn_off")
-
-    async def async_toggle(self) -> None:
-        """Toggle the remote player."""
-        await self._async_call("toggle")
 
     async def async_volume_up(self) -> None:
         """Turn the volume up by the remote player's own step."""

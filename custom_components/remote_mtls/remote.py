@@ -10,12 +10,12 @@ from homeassistant.components.remote.const import RemoteEntityFeature
 from homeassistant.const import Platform
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, as_list, mirrored_platform, on_off
+from .entity import Attr, RemoteOnOff, as_list, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteControl(RemoteEntity, RemoteControlEntity):
+class RemoteControl(RemoteOnOff, RemoteControlEntity):
     """A remote control; every action goes to the remote with the arguments given."""
 
     feature_type = RemoteEntityFeature
@@ -23,18 +23,6 @@ class RemoteControl(RemoteEntity, RemoteControlEntity):
 
     def _apply_state(self, state: RemoteState) -> None:
         self._attr_is_on = on_off(state.state)
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Turn the remote control on (optionally with an activity)."""
-        await self._async_call("turn_on", kwargs)
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Turn the remote control off."""
-        await self._async_call("turn_off", kwargs)
-
-    async def async_toggle(self, **kwargs: Any) -> None:
-        """Toggle the remote control."""
-        await self._async_call("toggle", kwargs)
 
     async def async_send_command(self, command: Iterable[str], **kwargs: Any) -> None:
         """Send commands (device, num_repeats, delay_secs, hold_secs)."""

@@ -9,7 +9,7 @@ from homeassistant.components.siren.const import SirenEntityFeature
 from homeassistant.const import Platform
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, mirrored_platform, on_off
+from .entity import Attr, RemoteOnOff, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
 
@@ -21,7 +21,7 @@ def _tones(value: Any) -> list[int | str] | dict[int | str, str]:
     return list(value)
 
 
-class RemoteSiren(RemoteEntity, SirenEntity):
+class RemoteSiren(RemoteOnOff, SirenEntity):
     """A remote siren; tone names are resolved locally as Home Assistant does."""
 
     feature_type = SirenEntityFeature
@@ -29,18 +29,6 @@ class RemoteSiren(RemoteEntity, SirenEntity):
 
     def _apply_state(self, state: RemoteState) -> None:
         self._attr_is_on = on_off(state.state)
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Turn the remote siren on (tone, volume_level, duration)."""
-        await self._async_call("turn_on", kwargs)
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Turn the remote siren off."""
-        await self._async_call("turn_off")
-
-    async def async_toggle(self, **kwargs: Any) -> None:
-        """Toggle the remote siren."""
-        await self._async_call("toggle")
 
 
 async_setup_entry = mirrored_platform(Platform.SIREN, RemoteSiren)

@@ -10,12 +10,12 @@ from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 
 from .api import RemoteState
 from .climate import remote_temperature_unit
-from .entity import Attr, RemoteEntity, as_list, mirrored_platform, on_off
+from .entity import Attr, RemoteOnOff, as_list, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteWaterHeater(RemoteEntity, WaterHeaterEntity):
+class RemoteWaterHeater(RemoteOnOff, WaterHeaterEntity):
     """A remote water heater; its state is the current operation."""
 
     feature_type = WaterHeaterEntityFeature
@@ -51,14 +51,6 @@ class RemoteWaterHeater(RemoteEntity, WaterHeaterEntity):
     async def async_turn_away_mode_off(self) -> None:
         """Turn remote away mode off."""
         await self._async_call("set_away_mode", {"away_mode": False})
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Turn the remote water heater on."""
-        await self._async_call("turn_on", kwargs)
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Turn the remote water heater off."""
-        await self._async_call("turn_off", kwargs)
 
 
 async_setup_entry = mirrored_platform(Platform.WATER_HEATER, RemoteWaterHeater)
