@@ -288,6 +288,7 @@ class WebSocketSession:
             )
             for subscription in list(self._all_subscriptions):
                 await self._send_subscription(ws, subscription)
+            await self._ping(ws)  # the latency is known from the start
         except BaseException:
             reader.cancel()
             await self._drop_connection()
@@ -355,19 +356,23 @@ class WebSocketSession:
 
     async def _heartbeat(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         """Ping periodically; a missing pong means a dead (possibly half-open) link: drop it."""
-        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self.timings.heartbeat_interval)
-            started = loop.time()
             try:
-                await self._command(ws, {"type": "ping"}, self.timings.pong_timeout)
+                await self._ping(ws)
             except CommandTimeout, NotConnected:
                 _LOGGER.debug(
                     "No pong within %.1f s; dropping the connection", self.timings.pong_timeout
                 )
                 await self._abort(ws)
                 return
-            self.latency = loop.time() - started
+
+    async def _ping(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Ping and measure the round trip."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await self._command(ws, {"type": "ping"}, self.timings.pong_timeout)
+        self.latency = loop.time() - started
 
     async def _abort(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         # Shutting the socket down ends a pending read at once, even on a half-open link.
