@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_URL, Platform
+from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, EventOrigin, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import (
-    area_registry as ar,
     device_registry as dr,
     entity_registry as er,
     issue_registry as ir,
 )
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
@@ -53,7 +50,13 @@ from .const import (
     REMOVAL_GRACE,
     WRITE_BATCH,
 )
-from .errors import CERTIFICATE_REFUSED_REASONS
+from .devices import (
+    DeviceSync,
+    mirrored_device_info,
+    register_hub_device,
+    remote_device_id,
+)
+from .errors import CERTIFICATE_REFUSED_REASONS, translated_errors
 from .filters import MirrorFilter
 from .issues import (
     CERTIFICATE_REFUSED,
@@ -79,7 +82,6 @@ STATUS_INTERVAL = timedelta(seconds=30)  # the websocket heartbeat measures late
 RECONNECT_REMOVAL_GRACE = 30.0
 _REFRESH_REGISTRIES = object()
 _AVAILABILITY_CHANGED = object()
-_VALIDATION_CODES = frozenset({"service_validation_error", "invalid_format", "not_found"})
 
 type PlatformAdder = Callable[[list[Mirror]], Awaitable[None]]
 type RemoteMtlsConfigEntry = ConfigEntry[RemoteCoordinator]
@@ -141,12 +143,12 @@ class RemoteCoordinator:
         self._adders: dict[Platform, PlatformAdder] = {}
         self._waiting: dict[Platform, list[Mirror]] = {}
         self._removals: dict[str, asyncio.TimerHandle] = {}
-        self._remote_device_areas: dict[str, str | None] = {}
         self._queue: deque[Any] = deque()
         self._drain_task: asyncio.Task[None] | None = None
         self._subscriptions: list[Subscription] = []
         self._snapshot = asyncio.Event()
         self._was_connected = True
+        self._link_up = False  # up once a snapshot is applied; down when the websocket drops
         self._unreachable_timer: asyncio.TimerHandle | None = None
         self.recent_errors: deque[tuple[str, str, str]] = deque(maxlen=10)
 
@@ -154,8 +156,8 @@ class RemoteCoordinator:
 
     @property
     def connected(self) -> bool:
-        """Whether the link is up."""
-        return self.websocket.connected
+        """Whether the link is up: connected, and the remote's current states are applied."""
+        return self._link_up
 
     @property
     def entry_id(self) -> str:
@@ -167,7 +169,8 @@ class RemoteCoordinator:
         self.websocket.on_state_change = self._on_connection_state
         self.remote_config = await self.websocket.command({"type": "get_config"})
         await self._async_fetch_registries()
-        self._register_hub_device()
+        self.hub_device_id = register_hub_device(self.hass, self.entry, self.remote_config)
+        self._device_sync = DeviceSync(self.hass, self.entry_id, self.devices)
         for event_type in REGISTRY_EVENTS:
             self._subscriptions.append(
                 await self.websocket.subscribe(
@@ -260,18 +263,10 @@ class RemoteCoordinator:
         device_id = mirror.registry.get("device_id")
         return self.devices.get(device_id) if device_id else None
 
-    def remote_device_id(self, device: dr.DeviceEntry) -> str | None:
-        """Return the remote device id behind a local device (None for the hub)."""
-        prefix = f"{self.entry_id}-"
-        for domain, identifier in device.identifiers:
-            if domain == DOMAIN and identifier.startswith(prefix):
-                return identifier[len(prefix) :]
-        return None
-
     @callback
     def async_forget_device(self, device: dr.DeviceEntry) -> bool:
         """Stop mirroring a remote device the user deleted here (kept in the options)."""
-        if (remote_id := self.remote_device_id(device)) is None:
+        if (remote_id := remote_device_id(self.entry_id, device)) is None:
             return False  # the hub goes with the entry
         excluded = [*self.entry.options.get(CONF_EXCLUDED_DEVICES, ()), remote_id]
         self.hass.config_entries.async_update_entry(
@@ -288,21 +283,7 @@ class RemoteCoordinator:
         """Local device of a mirrored entity: its remote device, linked to the hub."""
         if (device := self.device_for(mirror)) is None:
             return None
-        info = DeviceInfo(
-            identifiers={(DOMAIN, f"{self.entry_id}-{device['id']}")},
-            name=device_name(device),
-            manufacturer=device.get("manufacturer"),
-            model=device.get("model"),
-            model_id=device.get("model_id"),
-            sw_version=device.get("sw_version"),
-            hw_version=device.get("hw_version"),
-            serial_number=device.get("serial_number"),
-        )
-        if (area := self.areas.get(device.get("area_id") or "")) is not None:
-            info["suggested_area"] = area["name"]
-        if self.hub_device_id is not None:
-            info["via_device_id"] = self.hub_device_id
-        return info
+        return mirrored_device_info(self.entry_id, device, self.areas, self.hub_device_id)
 
     # Service calls ------------------------------------------------------------------------
 
@@ -316,14 +297,14 @@ class RemoteCoordinator:
         return_response: bool = False,
     ) -> Any:
         """Run a service on the remote once; its errors come back as Home Assistant errors."""
-        with _translated_errors(f"{domain}.{service}"):
+        with translated_errors(f"{domain}.{service}"):
             return await self.websocket.call_service(
                 domain, service, data, target, return_response=return_response
             )
 
     async def async_command(self, message: dict[str, Any]) -> Any:
         """Send a websocket command to the remote; errors as Home Assistant errors."""
-        with _translated_errors(str(message["type"])):
+        with translated_errors(str(message["type"])):
             return await self.websocket.command(message)
 
     # Remote events ------------------------------------------------------------------------
@@ -387,8 +368,10 @@ class RemoteCoordinator:
                 item = self._queue.popleft()
                 if item is _REFRESH_REGISTRIES:
                     try:
+                        # A reconnect snapshot can arrive before the session reports connected.
+                        await self.websocket.wait_connected(self.websocket.timings.command_timeout)
                         await self._async_refresh_registries()
-                    except (CommandError, CommandTimeout, NotConnected) as err:
+                    except (CommandError, CommandTimeout, NotConnected, TimeoutError) as err:
                         _LOGGER.debug("Registry refresh failed: %s", err)
                 elif item is _AVAILABILITY_CHANGED:
                     updates = list(self._listeners.values())
@@ -424,9 +407,12 @@ class RemoteCoordinator:
         for entity_id in changes.removed:
             if (key := self._key_by_entity_id.get(entity_id)) is not None:
                 self._schedule_removal(key, grace)
-        self._apply_states(states, snapshot=changes.snapshot)
         if changes.snapshot:
+            self._link_up = True  # entities are written available from this snapshot on
             self._snapshot.set()
+        self._apply_states(states, snapshot=changes.snapshot)
+        if reconnect:
+            self._notify_status()
 
     def _apply_states(self, states: Iterable[RemoteState], *, snapshot: bool) -> None:
         for state in states:
@@ -477,6 +463,8 @@ class RemoteCoordinator:
 
     @callback
     def _on_connection_state(self, state: ConnectionState, error: ConnectionFailure | None) -> None:
+        if state is not ConnectionState.CONNECTED:
+            self._link_up = False
         if error is not None:
             self.recent_errors.append((dt_util.utcnow().isoformat(), error.reason, str(error)))
         if state is ConnectionState.AUTH_FAILED:
@@ -551,49 +539,13 @@ class RemoteCoordinator:
                 if (update := self._listeners.get(mirror.key)) is not None:
                     update()
 
-    def _register_hub_device(self) -> None:
-        config = self.remote_config
-        device = dr.async_get(self.hass).async_get_or_create(
-            config_entry_id=self.entry_id,
-            identifiers={(DOMAIN, self.entry_id)},
-            name=config.get("location_name") or self.entry.title,
-            manufacturer="Home Assistant",
-            model="Remote Home Assistant",
-            sw_version=config.get("version"),
-            configuration_url=self.entry.data[CONF_URL],
-            entry_type=DeviceEntryType.SERVICE,
-        )
-        self.hub_device_id = device.id
-        self._remote_device_areas = {
-            device_id: device.get("area_id") for device_id, device in self.devices.items()
-        }
-
     def _sync_devices(self) -> None:
-        """Follow remote device renames and area moves; drop devices no mirror uses any more."""
-        device_registry = dr.async_get(self.hass)
-        used = {(mirror.registry or {}).get("device_id") for mirror in self.mirrors.values()}
-        for device in dr.async_entries_for_config_entry(device_registry, self.entry_id):
-            if (remote_id := self.remote_device_id(device)) is None:
-                continue
-            remote = self.devices.get(remote_id)
-            if remote is None or not self.mirror_devices or remote_id not in used:
-                device_registry.async_update_device(device.id, remove_config_entry_id=self.entry_id)
-                continue
-            changes: dict[str, Any] = {
-                "name": device_name(remote),
-                "manufacturer": remote.get("manufacturer"),
-                "model": remote.get("model"),
-                "sw_version": remote.get("sw_version"),
-                "hw_version": remote.get("hw_version"),
-            }
-            area_id = remote.get("area_id")
-            if area_id != self._remote_device_areas.get(remote_id):
-                self._remote_device_areas[remote_id] = area_id
-                area = self.areas.get(area_id or "")
-                changes["area_id"] = (
-                    ar.async_get(self.hass).async_get_or_create(area["name"]).id if area else None
-                )
-            device_registry.async_update_device(device.id, **changes)
+        used = {
+            device_id
+            for mirror in self.mirrors.values()
+            if (device_id := (mirror.registry or {}).get("device_id"))
+        }
+        self._device_sync.sync(self.devices, self.areas, used, self.mirror_devices)
 
     def _remove_stale_registry_entries(self) -> None:
         """Local entities whose remote entity is gone (or now filtered out) are removed."""
@@ -605,38 +557,3 @@ class RemoteCoordinator:
         for entry in er.async_entries_for_config_entry(entity_registry, self.entry_id):
             if entry.unique_id.startswith(prefix) and entry.unique_id not in wanted:
                 entity_registry.async_remove(entry.entity_id)
-
-
-@contextmanager
-def _translated_errors(service: str) -> Iterator[None]:
-    """Turn the client's errors into translated Home Assistant errors."""
-    try:
-        yield
-    except NotConnected as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="not_connected"
-        ) from err
-    except CommandTimeout as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="command_timeout",
-            translation_placeholders={"service": service},
-        ) from err
-    except CommandError as err:
-        placeholders = {"service": service, "message": str(err)}
-        if err.code in _VALIDATION_CODES:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="remote_rejected",
-                translation_placeholders=placeholders,
-            ) from err
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="remote_failed",
-            translation_placeholders=placeholders,
-        ) from err
-
-
-def device_name(device: dict[str, Any]) -> str | None:
-    """Return the name the remote shows for a device."""
-    return device.get("name_by_user") or device.get("name")

@@ -13,6 +13,7 @@ from homeassistant.helpers.device_registry import DeviceEntry
 
 from .const import CONF_SECRET_KEY
 from .coordinator import RemoteCoordinator, RemoteMtlsConfigEntry
+from .devices import remote_device_id
 
 REDACTED_KEYS = {
     CONF_URL,
@@ -104,7 +105,7 @@ async def async_get_device_diagnostics(
 ) -> dict[str, Any]:
     """Return the remote device behind a local device and what of it is mirrored."""
     coordinator = entry.runtime_data
-    remote_id = coordinator.remote_device_id(device)
+    remote_id = remote_device_id(entry.entry_id, device)
     remote = coordinator.devices.get(remote_id or "")
     mirrors = [
         mirror

@@ -40,7 +40,8 @@ from homeassistant.helpers.entity_platform import (
 )
 
 from .api import RemoteState
-from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry, device_name
+from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry
+from .devices import device_name
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Final
 
-from .api import RemoteError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .api import CommandError, CommandTimeout, NotConnected, RemoteError
+from .const import DOMAIN
 
 # The stored certificate file itself is unusable.
 IDENTITY_REASONS: Final = frozenset(
@@ -43,3 +48,37 @@ FORM_ERRORS: Final = AUTH_REASONS | {
 def form_error(err: RemoteError) -> str:
     """Return the config-flow error key for a client error."""
     return err.reason if err.reason in FORM_ERRORS else "unknown"
+
+
+# Remote command error codes that mean "your request was wrong", not "the remote failed".
+VALIDATION_CODES: Final = frozenset({"service_validation_error", "invalid_format", "not_found"})
+
+
+@contextmanager
+def translated_errors(service: str) -> Iterator[None]:
+    """Turn the client's command errors into translated Home Assistant errors."""
+    try:
+        yield
+    except NotConnected as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="not_connected"
+        ) from err
+    except CommandTimeout as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="command_timeout",
+            translation_placeholders={"service": service},
+        ) from err
+    except CommandError as err:
+        placeholders = {"service": service, "message": str(err)}
+        if err.code in VALIDATION_CODES:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="remote_rejected",
+                translation_placeholders=placeholders,
+            ) from err
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="remote_failed",
+            translation_placeholders=placeholders,
+        ) from err

@@ -288,7 +288,8 @@ class WebSocketSession:
             )
             for subscription in list(self._all_subscriptions):
                 await self._send_subscription(ws, subscription)
-            await self._ping(ws)  # the latency is known from the start
+            with contextlib.suppress(CommandTimeout):  # the heartbeat judges a slow link
+                await self._ping(ws)  # the latency is known from the start
         except BaseException:
             reader.cancel()
             await self._drop_connection()
