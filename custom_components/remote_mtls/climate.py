@@ -23,19 +23,25 @@ def remote_temperature_unit(coordinator: RemoteCoordinator) -> str:
     return str(unit_system.get("temperature") or UnitOfTemperature.CELSIUS)
 
 
+# Current and target temperatures, as climate and water heater entities name them.
+TEMPERATURE_ATTRIBUTES = (
+    Attr("current_temperature"),
+    Attr("target_temperature", "temperature"),
+    Attr("target_temperature_high", "target_temp_high"),
+    Attr("target_temperature_low", "target_temp_low"),
+    Attr("target_temperature_step", "target_temp_step"),
+    Attr("min_temp", keep_default=True),
+    Attr("max_temp", keep_default=True),
+)
+
+
 class RemoteClimate(RemoteOnOff, ClimateEntity):
     """A remote climate entity; its state is the HVAC mode."""
 
     feature_type = ClimateEntityFeature
     mirrored_attributes = (
         Attr("hvac_action", convert=_HVAC_ACTIONS.get),
-        Attr("current_temperature"),
-        Attr("target_temperature", "temperature"),
-        Attr("target_temperature_high", "target_temp_high"),
-        Attr("target_temperature_low", "target_temp_low"),
-        Attr("target_temperature_step", "target_temp_step"),
-        Attr("min_temp", keep_default=True),
-        Attr("max_temp", keep_default=True),
+        *TEMPERATURE_ATTRIBUTES,
         Attr("current_humidity"),
         Attr("target_humidity", "humidity"),
         Attr("target_humidity_step"),

@@ -9,7 +9,7 @@ from homeassistant.components.water_heater.const import WaterHeaterEntityFeature
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 
 from .api import RemoteState
-from .climate import remote_temperature_unit
+from .climate import TEMPERATURE_ATTRIBUTES, remote_temperature_unit
 from .entity import Attr, RemoteOnOff, as_list, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
@@ -21,13 +21,7 @@ class RemoteWaterHeater(RemoteOnOff, WaterHeaterEntity):
     feature_type = WaterHeaterEntityFeature
     mirrored_attributes = (
         Attr("operation_list", convert=as_list),
-        Attr("current_temperature"),
-        Attr("target_temperature", "temperature"),
-        Attr("target_temperature_high", "target_temp_high"),
-        Attr("target_temperature_low", "target_temp_low"),
-        Attr("target_temperature_step", "target_temp_step"),
-        Attr("min_temp", keep_default=True),
-        Attr("max_temp", keep_default=True),
+        *TEMPERATURE_ATTRIBUTES,
         Attr("is_away_mode_on", "away_mode", convert=on_off),
     )
 
