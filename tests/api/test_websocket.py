@@ -21,6 +21,7 @@ from custom_components.remote_mtls.api import (
     Timings,
     WebSocketSession,
 )
+from custom_components.remote_mtls.api.websocket import backoff_delay
 
 from ..testbed.bed import TestBed
 from .conftest import ClientFactory, identity_of
@@ -193,7 +194,7 @@ async def test_backoff_while_remote_is_down_then_recovery(
     await asyncio.sleep(1.5)
     assert not session.connected
     failed_attempts = len(errors)
-    assert failed_attempts >= 2  # retried, with growing delays capped at backoff_max
+    assert failed_attempts >= 2  # retried (every backoff_min at first)
     await asyncio.to_thread(bed.remote.start)
     await wait_for(lambda: session.connected, timeout=60)
     await bed.remote.async_wait_running()
@@ -234,3 +235,10 @@ async def test_unsubscribe_and_close(make_session: SessionFactory) -> None:
     assert session.state is ConnectionState.CLOSED
     with pytest.raises(NotConnected):
         await session.command({"type": "ping"})
+
+
+def test_backoff_is_quick_at_first_then_exponential() -> None:
+    timings = Timings(backoff_min=1.0, backoff_max=60.0, fast_retry_for=30.0)
+    assert [backoff_delay(timings, attempt, attempt * 0.75) for attempt in range(5)] == [1.0] * 5
+    slow = [backoff_delay(timings, attempt, 31.0) for attempt in range(30, 38)]
+    assert slow == [2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]

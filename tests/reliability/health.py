@@ -15,6 +15,7 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.remote_mtls.api import Timings, WebSocketSession
+from custom_components.remote_mtls.api.websocket import backoff_delay
 
 from ..components.conftest import local_entity_id, mirrored_entries
 from ..testbed.bed import TestBed
@@ -113,8 +114,7 @@ def max_attempts(timings: Timings, seconds: float) -> int:
     """The most attempts the backoff allows in `seconds`: each waits >= half its delay."""
     attempts, waited = 1, 0.0  # the first retry may start at once (reconnect action)
     while True:
-        delay = min(timings.backoff_max, timings.backoff_min * 2 ** (attempts - 1))
-        waited += delay / 2
+        waited += backoff_delay(timings, attempts - 1, waited) / 2
         if waited > seconds:
             return attempts
         attempts += 1

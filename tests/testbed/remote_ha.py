@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from dataclasses import dataclass, field
+import os
 from pathlib import Path
 import shutil
 import subprocess

@@ -60,6 +60,19 @@ class Timings:
     connect_timeout: float = 15.0
     backoff_min: float = 1.0
     backoff_max: float = 60.0
+    fast_retry_for: float = 30.0  # retry every backoff_min this long, then back off
+
+
+def backoff_delay(timings: Timings, attempt: int, outage: float) -> float:
+    """Longest wait before reconnect attempt `attempt` (0-based), `outage` seconds into it.
+
+    Short outages (a proxy restart) heal within about a second; a long one backs off
+    exponentially up to backoff_max. The actual wait is jittered between half and all of it.
+    """
+    if outage < timings.fast_retry_for:
+        return timings.backoff_min
+    slow_attempt = max(0, attempt - int(timings.fast_retry_for / timings.backoff_min))
+    return float(min(timings.backoff_max, timings.backoff_min * 2 ** (slow_attempt + 1)))
 
 
 @dataclass(eq=False)
@@ -405,8 +418,10 @@ class WebSocketSession:
             error = CannotConnect("Connection to the remote lost", detail="connection_lost")
             self._set_state(ConnectionState.DISCONNECTED, error)
             attempt = 0
+            outage_start = asyncio.get_running_loop().time()
             while True:
-                delay = min(self.timings.backoff_max, self.timings.backoff_min * 2**attempt)
+                outage = asyncio.get_running_loop().time() - outage_start
+                delay = backoff_delay(self.timings, attempt, outage)
                 if attempt or not self._reconnect_now:
                     await asyncio.sleep(random.uniform(delay / 2, delay))  # noqa: S311 (jitter)
                 self._reconnect_now = False

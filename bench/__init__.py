@@ -1,0 +1,1 @@
+"""Benchmarks of the link through real mTLS against the floor (`script/bench`)."""

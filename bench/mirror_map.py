@@ -1,0 +1,43 @@
+"""Which local entity mirrors which remote entity, found through the local entity registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from custom_components.remote_mtls.coordinator import mirror_key
+
+from .wsclient import WsClient
+
+
+async def remote_keys(remote: WsClient) -> dict[str, str]:
+    """Every remote entity id with its mirror key (the integration's unique id rule)."""
+    states, registry = await _states_and_registry(remote)
+    by_id = {entry["entity_id"]: entry for entry in registry}
+    return {eid: mirror_key(eid, by_id.get(eid)) for eid in states}
+
+
+async def local_mirrors(
+    local: WsClient, entry_id: str, keys: dict[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Map remote entity ids to local entity ids, and local entity ids to their states.
+
+    Only mirrors that are registry entities of the entry appear in the first map.
+    """
+    states, registry = await _states_and_registry(local)
+    by_unique_id = {
+        entry["unique_id"]: entry["entity_id"]
+        for entry in registry
+        if entry.get("config_entry_id") == entry_id
+    }
+    mapping = {
+        remote_id: local_id
+        for remote_id, key in keys.items()
+        if (local_id := by_unique_id.get(f"{entry_id}-{key}")) is not None
+    }
+    return mapping, states
+
+
+async def _states_and_registry(client: WsClient) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    states = await client.command({"type": "get_states"})
+    registry = await client.command({"type": "config/entity_registry/list"})
+    return {state["entity_id"]: state["state"] for state in states}, registry
