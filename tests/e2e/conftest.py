@@ -75,8 +75,12 @@ async def page(demo: Demo) -> AsyncIterator[Page]:
             await page.goto("/")
             await page.get_by_role("textbox", name="Username").fill(OWNER["username"])
             await page.get_by_role("textbox", name="Password").fill(OWNER["password"])
+            await page.get_by_role("checkbox", name="Keep me logged in").check()
             await page.get_by_role("button", name="Log in").click()
             await page.wait_for_url(lambda url: "/auth/" not in url)
+            # The frontend trades the code for tokens after the redirect; navigating before
+            # they are stored (a busy machine) would land on the login page again.
+            await page.wait_for_function("() => localStorage.getItem('hassTokens') !== null")
             yield page
         finally:
             await browser.close()
