@@ -350,7 +350,10 @@ async def test_calendar_event_and_events(
 
 
 async def test_calendar_create_event_is_sent_to_the_remote(
-    hass: HomeAssistant, testbed: TestBed, mirrored: MockConfigEntry
+    hass: HomeAssistant,
+    testbed: TestBed,
+    mirrored: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
 ) -> None:
     # A remote calendar state that claims create/delete/update, with no calendar behind it:
     # the remote itself answers the forwarded command, and its answer comes back.
@@ -377,6 +380,26 @@ async def test_calendar_create_event_is_sent_to_the_remote(
             "service": "calendar/event/create",
             "message": "Entity not found",
         }
+        # Delete and update through the local calendar API reach the remote the same way.
+        client = await hass_ws_client(hass)
+        for command in (
+            {"type": "calendar/event/delete", "uid": "u1", "recurrence_id": "r1"},
+            {
+                "type": "calendar/event/update",
+                "uid": "u1",
+                "recurrence_id": "r1",
+                "recurrence_range": "THISANDFUTURE",
+                "event": {
+                    "summary": "Moved",
+                    "dtstart": start.isoformat(),
+                    "dtend": (start + timedelta(hours=2)).isoformat(),
+                },
+            },
+        ):
+            await client.send_json_auto_id({**command, "entity_id": calendar})
+            answer = await client.receive_json()
+            assert not answer["success"]
+            assert "Entity not found" in answer["error"]["message"]
     finally:
         await _remove_remote_states(testbed, remote_id)
 

@@ -72,8 +72,8 @@ def _chain(err: BaseException) -> Iterator[BaseException]:
 
 
 def _ssl_reason(err: ssl.SSLError) -> str:
-    if err.reason:
-        return str(err.reason)
+    if reason := getattr(err, "reason", None):
+        return str(reason)
     text = str(err)
     start = text.find("[SSL: ")
     return text[start + 6 : text.find("]", start)] if start >= 0 else ""
