@@ -34,6 +34,15 @@ TEMPERATURE_ATTRIBUTES = (
     Attr("max_temp", keep_default=True),
 )
 
+# Current and target humidity, as climate and humidifier entities name them.
+HUMIDITY_ATTRIBUTES = (
+    Attr("current_humidity"),
+    Attr("target_humidity", "humidity"),
+    Attr("target_humidity_step"),
+    Attr("min_humidity", keep_default=True),
+    Attr("max_humidity", keep_default=True),
+)
+
 
 class RemoteClimate(RemoteOnOff, ClimateEntity):
     """A remote climate entity; its state is the HVAC mode."""
@@ -42,11 +51,7 @@ class RemoteClimate(RemoteOnOff, ClimateEntity):
     mirrored_attributes = (
         Attr("hvac_action", convert=_HVAC_ACTIONS.get),
         *TEMPERATURE_ATTRIBUTES,
-        Attr("current_humidity"),
-        Attr("target_humidity", "humidity"),
-        Attr("target_humidity_step"),
-        Attr("min_humidity", keep_default=True),
-        Attr("max_humidity", keep_default=True),
+        *HUMIDITY_ATTRIBUTES,
         Attr("fan_mode"),
         Attr("fan_modes", convert=as_list),
         Attr("preset_mode"),

@@ -7,6 +7,7 @@ from homeassistant.components.humidifier.const import HumidifierAction, Humidifi
 from homeassistant.const import Platform
 
 from .api import RemoteState
+from .climate import HUMIDITY_ATTRIBUTES
 from .entity import Attr, RemoteOnOff, as_list, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
@@ -19,11 +20,7 @@ class RemoteHumidifier(RemoteOnOff, HumidifierEntity):
     feature_type = HumidifierEntityFeature
     mirrored_attributes = (
         Attr("action", convert=_ACTIONS.get),
-        Attr("current_humidity"),
-        Attr("target_humidity", "humidity"),
-        Attr("target_humidity_step"),
-        Attr("min_humidity", keep_default=True),
-        Attr("max_humidity", keep_default=True),
+        *HUMIDITY_ATTRIBUTES,
         Attr("mode"),
         Attr("available_modes", convert=as_list),
     )
