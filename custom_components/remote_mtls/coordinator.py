@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
@@ -37,7 +37,6 @@ from .api import (
     NotConnected,
     RemoteClient,
     RemoteState,
-    Subscription,
     WebSocketSession,
 )
 from .const import (
@@ -145,7 +144,6 @@ class RemoteCoordinator:
         self._removals: dict[str, asyncio.TimerHandle] = {}
         self._queue: deque[Any] = deque()
         self._drain_task: asyncio.Task[None] | None = None
-        self._subscriptions: list[Subscription] = []
         self._snapshot = asyncio.Event()
         self._was_connected = True
         self._link_up = False  # up once a snapshot is applied; down when the websocket drops
@@ -171,24 +169,19 @@ class RemoteCoordinator:
         await self._async_fetch_registries()
         self.hub_device_id = register_hub_device(self.hass, self.entry, self.remote_config)
         self._device_sync = DeviceSync(self.hass, self.entry_id, self.devices)
+        # Subscriptions live as long as the websocket session (closed on unload).
         for event_type in REGISTRY_EVENTS:
-            self._subscriptions.append(
-                await self.websocket.subscribe(
-                    {"type": "subscribe_events", "event_type": event_type},
-                    self._on_registry_event,
-                )
+            await self.websocket.subscribe(
+                {"type": "subscribe_events", "event_type": event_type}, self._on_registry_event
             )
         for event_type in self.entry.options.get(CONF_EVENT_TYPES, ()):
-            self._subscriptions.append(
-                await self.websocket.subscribe(
-                    {"type": "subscribe_events", "event_type": event_type}, self._on_remote_event
-                )
+            await self.websocket.subscribe(
+                {"type": "subscribe_events", "event_type": event_type}, self._on_remote_event
             )
         filters = self.filter.subscription()
-        subscription, _tracker = await self.websocket.subscribe_entities(
+        await self.websocket.subscribe_entities(
             self._on_entity_changes, include=filters.get("include"), exclude=filters.get("exclude")
         )
-        self._subscriptions.append(subscription)
         async with asyncio.timeout(SNAPSHOT_TIMEOUT):
             await self._snapshot.wait()
             await self.async_wait_idle()
@@ -374,11 +367,9 @@ class RemoteCoordinator:
                     except (CommandError, CommandTimeout, NotConnected, TimeoutError) as err:
                         _LOGGER.debug("Registry refresh failed: %s", err)
                 elif item is _AVAILABILITY_CHANGED:
-                    updates = list(self._listeners.values())
-                    for start in range(0, len(updates), WRITE_BATCH):
-                        for update in updates[start : start + WRITE_BATCH]:
+                    async for updates in _paced(list(self._listeners.values())):
+                        for update in updates:
                             update()
-                        await asyncio.sleep(BATCH_PAUSE)
                 else:
                     await self._apply_in_batches(item)
         finally:
@@ -387,19 +378,15 @@ class RemoteCoordinator:
     async def _apply_in_batches(self, changes: EntityChanges) -> None:
         states = list(changes.changed.values())
         self._apply_changes(changes, states[:WRITE_BATCH])
-        for start in range(WRITE_BATCH, len(states), WRITE_BATCH):
+        async for batch in _paced(states[WRITE_BATCH:]):
             await self._async_add_waiting()
-            await asyncio.sleep(BATCH_PAUSE)
-            self._apply_states(states[start : start + WRITE_BATCH], snapshot=changes.snapshot)
-        await asyncio.sleep(BATCH_PAUSE)
+            self._apply_states(batch, snapshot=changes.snapshot)
 
     async def _async_add_waiting(self) -> None:
         """Add new entities to their platforms, one batch at a time."""
         for platform, adder in list(self._adders.items()):
-            mirrors = self._waiting.pop(platform, None) or []
-            for start in range(0, len(mirrors), WRITE_BATCH):
-                await adder(mirrors[start : start + WRITE_BATCH])
-                await asyncio.sleep(BATCH_PAUSE)
+            async for batch in _paced(self._waiting.pop(platform, [])):
+                await adder(batch)
 
     def _apply_changes(self, changes: EntityChanges, states: Iterable[RemoteState]) -> None:
         reconnect = changes.snapshot and self._snapshot.is_set()
@@ -557,3 +544,10 @@ class RemoteCoordinator:
         for entry in er.async_entries_for_config_entry(entity_registry, self.entry_id):
             if entry.unique_id.startswith(prefix) and entry.unique_id not in wanted:
                 entity_registry.async_remove(entry.entity_id)
+
+
+async def _paced[T](items: list[T]) -> AsyncIterator[list[T]]:
+    """Yield batches of WRITE_BATCH items, pausing before each to let the event loop breathe."""
+    for start in range(0, len(items), WRITE_BATCH):
+        await asyncio.sleep(BATCH_PAUSE)
+        yield items[start : start + WRITE_BATCH]
