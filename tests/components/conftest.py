@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
+from aiohttp.test_utils import TestClient
+from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
@@ -41,13 +45,33 @@ async def upload(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Up
     client = await hass_client()
 
     async def _upload(data: bytes, name: str = "client.p12") -> str:
-        form = aiohttp.FormData()
-        form.add_field("file", data, filename=name, content_type="application/x-pkcs12")
-        resp = await client.post("/api/file_upload", data=form)
-        assert resp.status == 200, await resp.text()
-        return str((await resp.json())["file_id"])
+        return await post_file(client, data, name)
 
     return _upload
+
+
+async def post_file(client: TestClient, data: bytes, name: str = "client.p12") -> str:
+    """POST a file to /api/file_upload as the frontend does; return its file_id."""
+    form = aiohttp.FormData()
+    form.add_field("file", data, filename=name, content_type="application/x-pkcs12")
+    resp = await client.post("/api/file_upload", data=form)
+    assert resp.status == 200, await resp.text()
+    return str((await resp.json())["file_id"])
+
+
+async def start(hass: HomeAssistant, url: str, verify_ssl: bool = True) -> dict[str, Any]:
+    """Start a config flow and submit the URL step."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"url": url, "verify_ssl": verify_ssl}
+    )
+
+
+async def send(hass: HomeAssistant, result: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Submit the flow's current step."""
+    return await hass.config_entries.flow.async_configure(result["flow_id"], data)
 
 
 async def add_entry(
@@ -98,7 +122,14 @@ async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> None:
 @pytest.fixture
 async def mirrored(hass: HomeAssistant, testbed: TestBed) -> AsyncIterator[MockConfigEntry]:
     """A loaded link to the real remote, mirroring everything."""
-    entry = await add_entry(hass, testbed)
+    async with loaded_link(hass, testbed) as entry:
+        yield entry
+
+
+@asynccontextmanager
+async def loaded_link(hass: HomeAssistant, bed: TestBed) -> AsyncIterator[MockConfigEntry]:
+    """Set up a link to the test bed's remote; unload it on exit."""
+    entry = await add_entry(hass, bed)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     yield entry

@@ -9,7 +9,6 @@ import uuid
 from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
@@ -21,20 +20,7 @@ from custom_components.remote_mtls.secret_store import _store, async_load_secret
 from ..testbed.bed import P12_PASSWORD, TestBed
 from ..testbed.certs import P12Format, export_p12, new_key
 from ..testbed.ports import free_port
-from .conftest import Uploader, add_entry
-
-
-async def start(hass: HomeAssistant, url: str, verify_ssl: bool = True) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
-    return await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"url": url, "verify_ssl": verify_ssl}
-    )
-
-
-async def send(hass: HomeAssistant, result: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    return await hass.config_entries.flow.async_configure(result["flow_id"], data)
+from .conftest import Uploader, add_entry, send, start
 
 
 async def send_good_certificate(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from functools import partial
 
-import aiohttp
+from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.remote_mtls.api import WebSocketSession
 
-from ..components.conftest import Uploader, add_entry
+from ..components.conftest import Uploader, loaded_link, post_file
 from ..testbed.bed import TestBed
 from .health import FAST
 
@@ -37,11 +37,8 @@ async def link(
     hass: HomeAssistant, testbed: TestBed, enable_custom_integrations: None, fast_timings: None
 ) -> AsyncIterator[MockConfigEntry]:
     """A loaded link to the test bed's remote through nginx mTLS, mirroring everything."""
-    entry = await add_entry(hass, testbed)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    yield entry
-    await hass.config_entries.async_unload(entry.entry_id)
+    async with loaded_link(hass, testbed) as entry:
+        yield entry
 
 
 @pytest.fixture
@@ -51,16 +48,12 @@ def late_upload(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Upl
     The test client freezes the router: platforms with HTTP views (camera, media player...)
     must be set up before, so a link can be loaded first and a file uploaded later.
     """
-    clients: list[aiohttp.ClientSession] = []
+    clients: list[TestClient] = []
 
     async def _upload(data: bytes) -> str:
         if not clients:
             assert await async_setup_component(hass, "file_upload", {})
             clients.append(await hass_client())
-        form = aiohttp.FormData()
-        form.add_field("file", data, filename="client.p12", content_type="application/x-pkcs12")
-        resp = await clients[0].post("/api/file_upload", data=form)
-        assert resp.status == 200, await resp.text()
-        return str((await resp.json())["file_id"])
+        return await post_file(clients[0], data)
 
     return _upload

@@ -19,14 +19,13 @@ from unittest.mock import patch
 
 from aiohttp import web
 from cryptography.hazmat.primitives import serialization
-from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
 from custom_components.remote_mtls.const import DOMAIN
 
-from ..components.conftest import Uploader
+from ..components.conftest import Uploader, send, start
 from ..testbed.bed import P12_PASSWORD, TestBed
 from ..testbed.certs import P12Format, export_p12
 from ..testbed.nginx import Nginx, Site
@@ -48,17 +47,6 @@ TRANSLATED = frozenset(
     }
 )
 UNICODE_PASSWORD = "pässwörd-🔑-密码"
-
-
-async def start(hass: HomeAssistant, url: str) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    return await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"url": url, "verify_ssl": True}
-    )
-
-
-async def send(hass: HomeAssistant, result: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    return await hass.config_entries.flow.async_configure(result["flow_id"], data)
 
 
 def assert_error(result: dict[str, Any], step: str, errors: dict[str, str]) -> None:
