@@ -23,7 +23,7 @@ from .api import (
 from .api.errors import RemoteError
 from .const import CONF_SECRET_KEY, CONF_VERIFY_SSL, DOMAIN
 from .coordinator import RemoteCoordinator, RemoteMtlsConfigEntry
-from .errors import AUTH_REASONS, CERTIFICATE_REFUSED_REASONS
+from .errors import AUTH_REASONS, CERTIFICATE_REFUSED_REASONS, safe_description
 from .issues import (
     CERTIFICATE_REFUSED,
     async_check_entry_issues,
@@ -72,7 +72,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
                 CERTIFICATE_REFUSED,
                 True,
                 severity=ir.IssueSeverity.ERROR,
-                placeholders={"error": str(err)},
+                placeholders={"error": safe_description(err)},
             )
         raise _setup_error(err) from err
     async_set_issue(hass, entry, CERTIFICATE_REFUSED, False)
@@ -95,7 +95,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
 
 
 def _setup_error(err: RemoteError) -> Exception:
-    placeholders = {"error": str(err)}
+    placeholders = {"error": safe_description(err)}
     if err.reason in AUTH_REASONS:
         return ConfigEntryAuthFailed(
             translation_domain=DOMAIN,

@@ -11,7 +11,7 @@ from homeassistant.const import Platform
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator
 from .entity import Attr, RemoteEntity, RemoteOnOff, mirrored_platform
-from .image import async_fetch_image
+from .image import RefusedImages, async_fetch_image
 
 PARALLEL_UPDATES = 0
 
@@ -26,6 +26,7 @@ class RemoteCamera(RemoteOnOff, Camera):
         """Set up the camera entity, then follow the remote."""
         Camera.__init__(self)
         RemoteEntity.__init__(self, coordinator, mirror)
+        self._refused_images = RefusedImages()
 
     def _apply_state(self, state: RemoteState) -> None:
         self._attr_supported_features &= ~CameraEntityFeature.STREAM
@@ -37,12 +38,18 @@ class RemoteCamera(RemoteOnOff, Camera):
     async def async_camera_image(
         self, width: int | None = None, height: int | None = None
     ) -> bytes | None:
-        """Return a still image from the remote, scaled there when a size is asked."""
+        """Return a still image from the remote, scaled there when a size is asked.
+
+        The content type is the one of the bytes; an image the remote answers with HTML, SVG
+        or too many bytes is refused (None: no image is served).
+        """
         path = f"/api/camera_proxy/{quote(self.remote_entity_id)}"
         size = {name: value for name, value in (("width", width), ("height", height)) if value}
         if size:
             path += f"?{urlencode(size)}"
-        content, content_type = await async_fetch_image(self.coordinator, path)
+        content, content_type = await async_fetch_image(
+            self.coordinator, path, self.entity_id, self._refused_images
+        )
         if content_type:
             self.content_type = content_type
         return content

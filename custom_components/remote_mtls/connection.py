@@ -26,6 +26,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_CERT_NOT_AFTER, DOMAIN
 from .coordinator import RemoteCoordinator
+from .errors import safe_description
 
 
 def _certificate_expiry(coordinator: RemoteCoordinator) -> datetime | None:
@@ -40,7 +41,7 @@ def _latency(coordinator: RemoteCoordinator) -> float | None:
 
 def _last_error(coordinator: RemoteCoordinator) -> str | None:
     error = coordinator.websocket.last_error
-    return str(error)[:255] if error is not None else None
+    return safe_description(error)[:255] if error is not None else None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,6 +25,7 @@ CONF_AREAS: Final = "areas"
 CONF_LABELS: Final = "labels"
 CONF_EVENT_TYPES: Final = "event_types"
 CONF_MIRROR_DEVICES: Final = "mirror_devices"
+CONF_MAX_ENTITIES: Final = "max_entities"
 CONF_EXCLUDED_DEVICES: Final = "excluded_devices"  # remote device ids deleted here by the user
 
 # A remote entity that disappears is removed after this grace period (a remote rename

@@ -12,12 +12,13 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
-from homeassistant.core import CALLBACK_TYPE, EventOrigin, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
@@ -43,9 +44,9 @@ from .const import (
     BATCH_PAUSE,
     CONF_EVENT_TYPES,
     CONF_EXCLUDED_DEVICES,
+    CONF_MAX_ENTITIES,
     CONF_MIRROR_DEVICES,
     DOMAIN,
-    ORIGIN_MARKER,
     REMOVAL_GRACE,
     WRITE_BATCH,
 )
@@ -55,7 +56,7 @@ from .devices import (
     register_hub_device,
     remote_device_id,
 )
-from .errors import CERTIFICATE_REFUSED_REASONS, translated_errors
+from .errors import CERTIFICATE_REFUSED_REASONS, safe_description, translated_errors
 from .filters import MirrorFilter
 from .issues import (
     CERTIFICATE_REFUSED,
@@ -64,6 +65,8 @@ from .issues import (
     async_check_entry_issues,
     async_set_issue,
 )
+from .limits import DEFAULT_MAX_ENTITIES, bounded_state
+from .remote_events import EventForwarder, forwardable_event_types
 from .routes import local_platform
 
 _LOGGER = logging.getLogger(__name__)
@@ -129,6 +132,9 @@ class RemoteCoordinator:
         self.websocket = websocket
         self.filter = MirrorFilter.from_options(entry.options)
         self.mirror_devices: bool = entry.options.get(CONF_MIRROR_DEVICES, True)
+        self.max_entities: int = int(entry.options.get(CONF_MAX_ENTITIES, DEFAULT_MAX_ENTITIES))
+        self._events = EventForwarder(hass, entry.entry_id, entry.title)
+        self._warned_limits: set[str] = set()
         self.remote_config: dict[str, Any] = {}
         self.entity_registry: dict[str, dict[str, Any]] = {}
         self.devices: dict[str, dict[str, Any]] = {}
@@ -174,9 +180,10 @@ class RemoteCoordinator:
             await self.websocket.subscribe(
                 {"type": "subscribe_events", "event_type": event_type}, self._on_registry_event
             )
-        for event_type in self.entry.options.get(CONF_EVENT_TYPES, ()):
+        for event_type in forwardable_event_types(self.entry.options.get(CONF_EVENT_TYPES, ())):
             await self.websocket.subscribe(
-                {"type": "subscribe_events", "event_type": event_type}, self._on_remote_event
+                {"type": "subscribe_events", "event_type": event_type},
+                partial(self._events.forward, event_type),
             )
         filters = self.filter.subscription()
         await self.websocket.subscribe_entities(
@@ -300,24 +307,6 @@ class RemoteCoordinator:
         with translated_errors(str(message["type"])):
             return await self.websocket.command(message)
 
-    # Remote events ------------------------------------------------------------------------
-
-    @callback
-    def _on_remote_event(self, event: dict[str, Any]) -> None:
-        """Fire a forwarded remote event locally, marked with its origin."""
-        data = dict(event.get("data") or {})
-        if ORIGIN_MARKER in data:
-            return  # forwarded to the remote by a link: never bounce it back
-        context = event.get("context") or {}
-        data[ORIGIN_MARKER] = {"entry_id": self.entry_id, "context_id": context.get("id")}
-        fired = dt_util.parse_datetime(str(event.get("time_fired") or ""))
-        self.hass.bus.async_fire(
-            str(event["event_type"]),
-            data,
-            origin=EventOrigin.remote,
-            time_fired=fired.timestamp() if fired else None,
-        )
-
     # Remote entity changes ----------------------------------------------------------------
 
     @callback
@@ -412,9 +401,21 @@ class RemoteCoordinator:
                 continue
             if (handle := self._removals.pop(key, None)) is not None:
                 handle.cancel()
+            bounded = self._within_limits(key, state)
             mirror = self.mirrors.get(key)
             if mirror is None:
-                mirror = Mirror(key, state.entity_id, local_platform(state), state, registry_entry)
+                if len(self.mirrors) >= self.max_entities:
+                    self._warn_limit(
+                        "entities",
+                        "%s offers more entities than the limit of %d; the rest are not "
+                        "mirrored (raise it in the link's options)",
+                        self.entry.title,
+                        self.max_entities,
+                    )
+                    continue
+                mirror = Mirror(
+                    key, state.entity_id, local_platform(state), bounded, registry_entry
+                )
                 self.mirrors[key] = mirror
                 self._key_by_entity_id[state.entity_id] = key
                 self._waiting.setdefault(mirror.platform, []).append(mirror)
@@ -423,12 +424,30 @@ class RemoteCoordinator:
                 self._key_by_entity_id.pop(mirror.entity_id, None)
                 self._key_by_entity_id[state.entity_id] = key
                 mirror.entity_id = state.entity_id
-            if mirror.state == state and not snapshot:
+            if mirror.state == bounded and not snapshot:
                 continue
-            mirror.state = state
+            mirror.state = bounded
             mirror.registry = registry_entry
             if (update := self._listeners.get(key)) is not None:
                 update()
+
+    def _within_limits(self, key: str, state: RemoteState) -> RemoteState:
+        bounded, dropped = bounded_state(state)
+        if dropped:
+            self._warn_limit(
+                key,
+                "%s: attributes %s of %s are too large and are not mirrored",
+                self.entry.title,
+                ", ".join(name[:50] for name in dropped[:5]),
+                state.entity_id,
+            )
+        return bounded
+
+    def _warn_limit(self, what: str, message: str, *args: Any) -> None:
+        """Warn once per link and limit hit (a remote could otherwise flood the log)."""
+        if what not in self._warned_limits:
+            self._warned_limits.add(what)
+            _LOGGER.warning(message, *args)
 
     def _schedule_removal(self, key: str, delay: float) -> None:
         if key not in self._removals:
@@ -453,7 +472,9 @@ class RemoteCoordinator:
         if state is not ConnectionState.CONNECTED:
             self._link_up = False
         if error is not None:
-            self.recent_errors.append((dt_util.utcnow().isoformat(), error.reason, str(error)))
+            self.recent_errors.append(
+                (dt_util.utcnow().isoformat(), error.reason, error.detail or "")
+            )
         if state is ConnectionState.AUTH_FAILED:
             self.entry.async_start_reauth(self.hass)
         elif error is not None and error.reason in CERTIFICATE_REFUSED_REASONS:
@@ -463,7 +484,7 @@ class RemoteCoordinator:
                 CERTIFICATE_REFUSED,
                 True,
                 severity=ir.IssueSeverity.ERROR,
-                placeholders={"error": str(error)},
+                placeholders={"error": safe_description(error)},
             )
             self.entry.async_start_reauth(self.hass)
         self._notify_status()
@@ -479,7 +500,9 @@ class RemoteCoordinator:
             async_set_issue(self.hass, self.entry, REMOTE_UNREACHABLE, False)
             async_set_issue(self.hass, self.entry, CERTIFICATE_REFUSED, False)
             return  # entities become available with the fresh snapshot
-        _LOGGER.info("Connection to %s lost: %s", self.entry.title, error)
+        _LOGGER.info(
+            "Connection to %s lost: %s", self.entry.title, error and safe_description(error)
+        )
         self._unreachable_timer = self.hass.loop.call_later(
             UNREACHABLE_AFTER.total_seconds(), self._report_unreachable, dt_util.utcnow()
         )
@@ -497,7 +520,7 @@ class RemoteCoordinator:
             True,
             placeholders={
                 "since": since.isoformat(timespec="seconds"),
-                "error": str(error) if error else "-",
+                "error": safe_description(error) if error else "-",
             },
         )
 

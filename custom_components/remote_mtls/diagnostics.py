@@ -59,8 +59,8 @@ def _connection(coordinator: RemoteCoordinator) -> dict[str, Any]:
         "tls_cipher": websocket.tls_cipher,
         "timings": asdict(websocket.timings),
         "recent_errors": [
-            {"time": time, "reason": reason, "message": message}
-            for time, reason, message in coordinator.recent_errors
+            {"time": time, "reason": reason, "detail": detail}
+            for time, reason, detail in coordinator.recent_errors
         ],
     }
 

@@ -42,7 +42,13 @@ FORM_ERRORS: Final = AUTH_REASONS | {
     "hostname_mismatch",
     "tls_mismatch",
     "https_required",
+    "redirect",
 }
+
+
+def safe_description(err: RemoteError) -> str:
+    """Reason code and detail, for repairs, sensors and diagnostics: never a host or a port."""
+    return f"{err.reason} ({err.detail})" if err.detail else err.reason
 
 
 def form_error(err: RemoteError) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import re
 from typing import Final
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
@@ -19,6 +21,21 @@ CERTIFICATE_EXPIRING: Final = "certificate_expiring"
 CERTIFICATE_REFUSED: Final = "certificate_refused"
 VERIFY_DISABLED: Final = "verify_disabled"
 REMOTE_UNREACHABLE: Final = "remote_unreachable"
+PLAIN_HTTP: Final = "plain_http"
+ALL_ISSUES: Final = (
+    CERTIFICATE_EXPIRING,
+    CERTIFICATE_REFUSED,
+    VERIFY_DISABLED,
+    REMOTE_UNREACHABLE,
+    PLAIN_HTTP,
+)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def markdown_escape(text: str) -> str:
+    """Text chosen by the remote (its name, its messages), safe inside repair markdown."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped.replace("\n", " "))[:200]
 
 
 def _issue_id(kind: str, entry: ConfigEntry) -> str:
@@ -47,7 +64,10 @@ def async_set_issue(
         is_fixable=False,
         severity=severity,
         translation_key=kind,
-        translation_placeholders={"title": entry.title, **(placeholders or {})},
+        translation_placeholders={
+            key: markdown_escape(value)
+            for key, value in {"title": entry.title, **(placeholders or {})}.items()
+        },
     )
 
 
@@ -65,10 +85,11 @@ def async_check_entry_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
         placeholders={"date": expiry.date().isoformat()} if expiry else None,
     )
     async_set_issue(hass, entry, VERIFY_DISABLED, not entry.data.get(CONF_VERIFY_SSL, True))
+    async_set_issue(hass, entry, PLAIN_HTTP, str(entry.data.get(CONF_URL, "")).startswith("http:"))
 
 
 @callback
 def async_delete_entry_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Remove every issue of a removed entry."""
-    for kind in (CERTIFICATE_EXPIRING, CERTIFICATE_REFUSED, VERIFY_DISABLED, REMOTE_UNREACHABLE):
+    for kind in ALL_ISSUES:
         ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))

@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 import ssl
 
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
+import aiohttp
+from homeassistant.const import EVENT_HOMEASSISTANT_CLOSE
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers.aiohttp_client import async_create_clientsession
+from homeassistant.util.hass_dict import HassKey
 
-from .api import ClientIdentity, RemoteClient, build_ssl_context
+from .api import ClientIdentity, RemoteClient, build_ssl_context, refuse_redirects
+from .const import DOMAIN
+
+LINK_SESSION: HassKey[aiohttp.ClientSession] = HassKey(f"{DOMAIN}_session")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +44,30 @@ async def async_ssl_context(hass: HomeAssistant, settings: TlsSettings) -> ssl.S
     )
 
 
+@callback
+def async_link_session(hass: HomeAssistant) -> aiohttp.ClientSession:
+    """Return the integration's HTTP session: Home Assistant's, never following redirects."""
+    if (session := hass.data.get(LINK_SESSION)) is not None:
+        return session
+    session = async_create_clientsession(hass, auto_cleanup=False, middlewares=(refuse_redirects,))
+    hass.data[LINK_SESSION] = session
+
+    @callback
+    def _detach(_event: Event) -> None:
+        hass.data.pop(LINK_SESSION, None)
+        session.detach()
+
+    hass.bus.async_listen_once(EVENT_HOMEASSISTANT_CLOSE, _detach)
+    return session
+
+
 async def async_create_client(
     hass: HomeAssistant, url: str, token: str, settings: TlsSettings
 ) -> RemoteClient:
-    """Create a RemoteClient on Home Assistant's shared session with this entry's SSL context."""
+    """Create a RemoteClient with this entry's SSL context on the redirect-refusing session."""
     context = await async_ssl_context(hass, settings)
     return RemoteClient(
-        async_get_clientsession(hass),
+        async_link_session(hass),
         url,
         token,
         context,

@@ -2,7 +2,8 @@
 
 The remote's artwork (`entity_picture`) is a path on the remote; the local entity serves it
 through its own media_player_proxy, fetched over the link. Browse thumbnails on the remote's
-proxy are served the same way; only paths the remote handed out are ever fetched.
+proxy are served the same way; only paths the remote handed out are ever fetched. Only raster
+images pass (typed by their bytes); HTML, SVG or oversized answers are refused.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ from homeassistant.util import dt as dt_util
 
 from .api import RemoteError, RemoteState
 from .const import DOMAIN
+from .coordinator import Mirror, RemoteCoordinator
 from .entity import Attr, RemoteOnOff, as_list, mirrored_platform
+from .image import RefusedImages
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -85,6 +88,11 @@ class RemoteMediaPlayer(RemoteOnOff, MediaPlayerEntity):
     _image: tuple[str, Image] | None = None
     _thumbnails: OrderedDict[tuple[str, str, str | None], str] | None = None
 
+    def __init__(self, coordinator: RemoteCoordinator, mirror: Mirror) -> None:
+        """Set up the media player, then follow the remote."""
+        super().__init__(coordinator, mirror)
+        self._refused_images = RefusedImages()
+
     def _apply_state(self, state: RemoteState) -> None:
         try:
             self._attr_state = MediaPlayerState(state.state)
@@ -131,13 +139,15 @@ class RemoteMediaPlayer(RemoteOnOff, MediaPlayerEntity):
     # Artwork ------------------------------------------------------------------------------
 
     async def _async_fetch_remote(self, path: str) -> Image:
+        """Bytes and their own raster type; (None, None) when refused or not fetched."""
         try:
-            return await self.coordinator.client.get_image(path)
+            image = await self._refused_images.async_fetch(self.coordinator, self.entity_id, path)
         except RemoteError as err:
             _LOGGER.debug(
                 "%s: image %s not fetched: %s", self.entity_id, path.partition("?")[0], err
             )
             return None, None
+        return (None, None) if image is None else image
 
     async def async_get_media_image(self) -> Image:
         """Fetch the current artwork from the remote (the last one is kept)."""

@@ -7,6 +7,9 @@ from typing import Any
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -22,9 +25,12 @@ from .const import (
     CONF_INCLUDE_DOMAINS,
     CONF_INCLUDE_ENTITIES,
     CONF_LABELS,
+    CONF_MAX_ENTITIES,
     CONF_MIRROR_DEVICES,
 )
 from .coordinator import RemoteCoordinator
+from .limits import DEFAULT_MAX_ENTITIES
+from .remote_events import forbidden_event_type
 
 LIST_OPTIONS = (
     CONF_INCLUDE_DOMAINS,
@@ -77,6 +83,9 @@ def options_schema(coordinator: RemoteCoordinator | None) -> vol.Schema:
             vol.Optional(CONF_LABELS): _choice(labels, custom=False),
             vol.Optional(CONF_EVENT_TYPES): _choice([], custom=True),
             vol.Optional(CONF_MIRROR_DEVICES, default=True): BooleanSelector(),
+            vol.Optional(CONF_MAX_ENTITIES, default=DEFAULT_MAX_ENTITIES): NumberSelector(
+                NumberSelectorConfig(min=1, max=1_000_000, step=1, mode=NumberSelectorMode.BOX)
+            ),
         }
     )
 
@@ -85,14 +94,26 @@ class RemoteMtlsOptionsFlow(OptionsFlowWithReload):
     """Change what is mirrored; the link reloads with the new options."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show and store the options."""
+        """Show and store the options; core event types are refused."""
+        errors: dict[str, str] = {}
+        placeholders = {"event_types": "-"}
         if user_input is not None:
-            options = {key: list(user_input.get(key) or []) for key in LIST_OPTIONS}
+            options: dict[str, Any] = {key: list(user_input.get(key) or []) for key in LIST_OPTIONS}
             options[CONF_MIRROR_DEVICES] = user_input.get(CONF_MIRROR_DEVICES, True)
-            return self.async_create_entry(data={**self.config_entry.options, **options})
+            options[CONF_MAX_ENTITIES] = int(
+                user_input.get(CONF_MAX_ENTITIES, DEFAULT_MAX_ENTITIES)
+            )
+            if forbidden := [t for t in options[CONF_EVENT_TYPES] if forbidden_event_type(t)]:
+                errors[CONF_EVENT_TYPES] = "event_type_forbidden"
+                placeholders["event_types"] = ", ".join(forbidden)
+            else:
+                return self.async_create_entry(data={**self.config_entry.options, **options})
         entry = self.config_entry
         coordinator = getattr(entry, "runtime_data", None)
         schema = options_schema(coordinator if isinstance(coordinator, RemoteCoordinator) else None)
         return self.async_show_form(
-            step_id="init", data_schema=self.add_suggested_values_to_schema(schema, entry.options)
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or entry.options),
+            errors=errors,
+            description_placeholders=placeholders,
         )

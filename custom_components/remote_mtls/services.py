@@ -13,7 +13,10 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers.service import async_get_config_entry
+from homeassistant.helpers.service import (
+    async_get_config_entry,
+    async_register_admin_service,
+)
 import probatio as vol
 
 from .const import DOMAIN
@@ -78,13 +81,14 @@ async def _async_reconnect(call: ServiceCall) -> None:
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the integration's actions."""
-    hass.services.async_register(
+    """Register the integration's actions: admin only (the remote token is an administrator's)."""
+    async_register_admin_service(
+        hass,
         DOMAIN,
         "call_service",
         _async_call_service,
         CALL_SERVICE_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
-    hass.services.async_register(DOMAIN, "fire_event", _async_fire_event, FIRE_EVENT_SCHEMA)
-    hass.services.async_register(DOMAIN, "reconnect", _async_reconnect, RECONNECT_SCHEMA)
+    async_register_admin_service(hass, DOMAIN, "fire_event", _async_fire_event, FIRE_EVENT_SCHEMA)
+    async_register_admin_service(hass, DOMAIN, "reconnect", _async_reconnect, RECONNECT_SCHEMA)

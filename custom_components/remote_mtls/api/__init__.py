@@ -23,20 +23,27 @@ from .errors import (
     InvalidPkcs12,
     InvalidToken,
     KeyMismatch,
+    MessageTooLarge,
     NoCertificate,
     NoPrivateKey,
     NotConnected,
     NotHomeAssistant,
+    RedirectRefused,
     RemoteError,
+    ResponseTooLarge,
     ServerCertificateUntrusted,
     TlsMismatch,
+    UnsafeImage,
     WrongPassword,
 )
 from .identity import ClientIdentity, load_ca_certificates
+from .images import MAX_IMAGE_BYTES, checked_image
+from .redirects import refuse_redirects
 from .tls import build_ssl_context
 from .websocket import ConnectionState, Subscription, Timings, WebSocketSession
 
 __all__ = [
+    "MAX_IMAGE_BYTES",
     "CannotConnect",
     "CertificateExpired",
     "CertificateNotYetValid",
@@ -56,21 +63,27 @@ __all__ = [
     "InvalidPkcs12",
     "InvalidToken",
     "KeyMismatch",
+    "MessageTooLarge",
     "NoCertificate",
     "NoPrivateKey",
     "NotConnected",
     "NotHomeAssistant",
     "ProbeResult",
+    "RedirectRefused",
     "RemoteClient",
     "RemoteError",
     "RemoteState",
+    "ResponseTooLarge",
     "ServerCertificateUntrusted",
     "Subscription",
     "Timings",
     "TlsMismatch",
+    "UnsafeImage",
     "WebSocketSession",
     "WrongPassword",
     "build_ssl_context",
+    "checked_image",
     "load_ca_certificates",
     "normalize_url",
+    "refuse_redirects",
 ]

@@ -9,7 +9,9 @@ from typing import Any, Final
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import aiohttp
+from aiohttp import hdrs
 
+from . import images
 from .diagnose import diagnose_exception, diagnose_status
 from .errors import (
     CertificateRequired,
@@ -17,9 +19,16 @@ from .errors import (
     HttpsRequired,
     InvalidToken,
     NotHomeAssistant,
+    ResponseTooLarge,
 )
 
 DEFAULT_TIMEOUT: Final = aiohttp.ClientTimeout(total=15, connect=10)
+# Largest REST (JSON) answer read from the remote: 16 MiB. /api/states of a large installation
+# is a few MiB; a remote that sends more is refused instead of filling memory.
+MAX_REST_BODY: Final = 16 * 1024 * 1024
+# Of an error answer only the start is read: enough to tell the proxy's and HA's messages apart.
+ERROR_BODY_BYTES: Final = 4096
+_CHUNK: Final = 64 * 1024
 
 
 def normalize_url(url: str) -> str:
@@ -34,6 +43,32 @@ def normalize_url(url: str) -> str:
     default_port = 443 if scheme == "https" else 80
     netloc = host if parts.port in (None, default_port) else f"{host}:{parts.port}"
     return urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+
+async def read_at_most(content: aiohttp.StreamReader, size: int) -> bytes:
+    """Read up to `size` bytes of a body (fewer only at its end), never the rest."""
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining > 0 and (chunk := await content.read(min(remaining, _CHUNK))):
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+async def read_limited(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+    """Read a whole body of at most `limit` bytes; a larger one raises ResponseTooLarge.
+
+    A Content-Length over the limit is refused before anything is read; without one (chunked)
+    the body is read as it streams in, and refused at the first byte past the limit.
+    """
+    if resp.content_length is not None and resp.content_length > limit:
+        resp.close()
+        raise ResponseTooLarge("The answer is too large", detail="content_length")
+    body = await read_at_most(resp.content, limit + 1)
+    if len(body) > limit:
+        resp.close()
+        raise ResponseTooLarge("The answer is too large", detail="body")
+    return body
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +122,14 @@ class RemoteClient:
         payload: Any = None,
         auth: bool = True,
         raw: bool = False,
+        limit: int | None = None,
         ok_statuses: tuple[int, ...] = (200, 201),
     ) -> Any:
+        """Send one request; the JSON answer, or with `raw` the body and its Content-Type header.
+
+        The body is read up to `limit` bytes (MAX_REST_BODY unless given); more raises
+        ResponseTooLarge.
+        """
         if auth and not self._token.isprintable():
             # aiohttp refuses control characters in headers (a pasted line end, a NUL).
             raise InvalidToken("The access token contains characters a token cannot have")
@@ -103,17 +144,20 @@ class RemoteClient:
                 timeout=self.timeout,
                 allow_redirects=False,
             ) as resp:
-                body = await resp.read()
                 if resp.status not in ok_statuses:
+                    body = await read_at_most(resp.content, ERROR_BODY_BYTES)
                     raise self._status_error(resp.status, body, command=method == "POST")
+                body = await read_limited(resp, MAX_REST_BODY if limit is None else limit)
                 if raw:
-                    return body, resp.content_type
-                try:
-                    return await resp.json(content_type=None)
-                except ValueError:
-                    raise NotHomeAssistant("The answer is not JSON", detail="not_json") from None
+                    return body, resp.headers.get(hdrs.CONTENT_TYPE)
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             raise diagnose_exception(err, sent_certificate=self.sent_certificate) from err
+        if not body.strip():
+            return None  # as aiohttp's resp.json() answers an empty body
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise NotHomeAssistant("The answer is not JSON", detail="not_json") from None
 
     def _status_error(self, status: int, body: bytes, *, command: bool) -> Exception:
         text = body[:4096].decode(errors="replace")
@@ -176,9 +220,14 @@ class RemoteClient:
         body, _content_type = await self.get_image(f"/api/camera_proxy/{quote(entity_id)}")
         return body
 
-    async def get_image(self, path: str) -> tuple[bytes, str | None]:
-        """GET an image of the remote (an entity_picture path, a proxy) and its content type."""
+    async def get_image(self, path: str) -> tuple[bytes, str]:
+        """GET an image of the remote (an entity_picture path, a proxy) and its content type.
+
+        The content type is the one of the bytes (JPEG, PNG, GIF, WebP or AVIF), never the
+        remote's header. Anything else (HTML, SVG), or bytes that are not what the remote
+        declared, raise UnsafeImage; more than MAX_IMAGE_BYTES raise ResponseTooLarge.
+        """
         if not path.startswith("/"):
             raise ValueError("Only paths on the remote can be fetched")
-        body, content_type = await self._request("GET", path, raw=True)
-        return body, content_type or None
+        body, declared = await self._request("GET", path, raw=True, limit=images.MAX_IMAGE_BYTES)
+        return images.checked_image(body, declared)

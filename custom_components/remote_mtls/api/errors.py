@@ -118,6 +118,18 @@ class TlsMismatch(ConnectionFailure):
     reason = "tls_mismatch"
 
 
+class RedirectRefused(ConnectionFailure):
+    """The remote answered with a redirect; the token and certificate never follow one."""
+
+    reason = "redirect"
+
+
+class MessageTooLarge(ConnectionFailure):
+    """The remote sent a websocket message larger than this client accepts."""
+
+    reason = "message_too_large"
+
+
 class InvalidToken(ConnectionFailure):
     """The remote rejected the access token."""
 
@@ -145,3 +157,15 @@ class NotConnected(RemoteError):
     """The websocket is not connected right now."""
 
     reason = "not_connected"
+
+
+class ResponseTooLarge(RemoteError):
+    """The remote's answer is larger than this client accepts."""
+
+    reason = "response_too_large"
+
+
+class UnsafeImage(RemoteError):
+    """The remote's image is not a raster image of a known type (HTML, SVG, mismatched type)."""
+
+    reason = "unsafe_image"

@@ -31,11 +31,16 @@ from .errors import (
     CommandTimeout,
     ConnectionFailure,
     InvalidToken,
+    MessageTooLarge,
     NotConnected,
     NotHomeAssistant,
 )
 
 _LOGGER = logging.getLogger(__name__)
+
+# Largest message accepted from the remote. A remote with 20,000 entities sends its snapshot in
+# one message of about 16 MiB (measured: bench/message_size.py); a larger one ends the connection.
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
 type EventCallback = Callable[[Any], None]
 type StateCallback = Callable[[ConnectionState, ConnectionFailure | None], None]
@@ -117,7 +122,8 @@ class WebSocketSession:
         self._all_subscriptions: list[Subscription] = []
         self._runner: asyncio.Task[None] | None = None
         self._connected = asyncio.Event()
-        self._reconnect_now = False
+        self._reconnect_now = asyncio.Event()
+        self._read_error: ConnectionFailure | None = None
 
     @property
     def connected(self) -> bool:
@@ -142,9 +148,9 @@ class WebSocketSession:
         await self._drop_connection()
 
     async def reconnect(self) -> None:
-        """Drop the current connection; the session connects again right away."""
+        """Connect again right away: drop the connection, or cut a reconnect backoff short."""
+        self._reconnect_now.set()
         if self._ws is not None:
-            self._reconnect_now = True
             await self._abort(self._ws)
 
     async def wait_connected(self, timeout: float | None = None) -> None:
@@ -279,7 +285,7 @@ class WebSocketSession:
                 ws = await client.session.ws_connect(
                     client.websocket_url,
                     ssl=client.ssl_context if client.ssl_context is not None else True,
-                    max_msg_size=0,
+                    max_msg_size=MAX_MESSAGE_BYTES,
                     autoping=True,
                     timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=2.0),
                 )
@@ -334,6 +340,8 @@ class WebSocketSession:
         heartbeat = asyncio.create_task(self._heartbeat(ws), name="remote_mtls heartbeat")
         try:
             async for frame in ws:
+                if frame.type is aiohttp.WSMsgType.ERROR:
+                    self._read_error = _read_failure(frame.data)
                 if frame.type is not aiohttp.WSMsgType.TEXT:
                     continue
                 payload = json.loads(frame.data)
@@ -415,16 +423,22 @@ class WebSocketSession:
             with contextlib.suppress(Exception):
                 await reader
             await self._drop_connection()
-            error = CannotConnect("Connection to the remote lost", detail="connection_lost")
+            error = self._read_error or CannotConnect(
+                "Connection to the remote lost", detail="connection_lost"
+            )
+            self._read_error = None
             self._set_state(ConnectionState.DISCONNECTED, error)
             attempt = 0
             outage_start = asyncio.get_running_loop().time()
             while True:
                 outage = asyncio.get_running_loop().time() - outage_start
                 delay = backoff_delay(self.timings, attempt, outage)
-                if attempt or not self._reconnect_now:
-                    await asyncio.sleep(random.uniform(delay / 2, delay))  # noqa: S311 (jitter)
-                self._reconnect_now = False
+                if not self._reconnect_now.is_set():
+                    jitter = random.uniform(delay / 2, delay)  # noqa: S311 (not a secret)
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(jitter):
+                            await self._reconnect_now.wait()
+                self._reconnect_now.clear()
                 attempt += 1
                 try:
                     reader = await self._open()
@@ -451,3 +465,13 @@ class WebSocketSession:
         self.last_error = error
         if changed and self.on_state_change is not None:
             self.on_state_change(state, error)
+
+
+def _read_failure(error: object) -> ConnectionFailure | None:
+    """What ended a read: a message over MAX_MESSAGE_BYTES is the remote's fault, named so."""
+    if (
+        isinstance(error, aiohttp.WebSocketError)
+        and error.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+    ):
+        return MessageTooLarge(f"The remote sent a message over {MAX_MESSAGE_BYTES} bytes")
+    return None

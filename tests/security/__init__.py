@@ -1,0 +1,1 @@
+"""Security tests: the integration against a scripted hostile remote behind a real mTLS nginx."""
