@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+import logging
+
 from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
@@ -13,15 +16,19 @@ from homeassistant.helpers import (
 from homeassistant.helpers.typing import ConfigType
 
 from .api import (
+    ClientIdentity,
     CommandError,
     CommandTimeout,
     ConnectionFailure,
     IdentityError,
     NotConnected,
+    RemoteClient,
+    ServerCertificateUntrusted,
     WebSocketSession,
+    pem_bundle,
 )
 from .api.errors import RemoteError
-from .const import CONF_SECRET_KEY, CONF_VERIFY_SSL, DOMAIN
+from .const import CONF_SECRET_KEY, CONF_VERIFY_SSL, DOMAIN, TRUST_EXPLICIT_VERSION
 from .coordinator import RemoteCoordinator, RemoteMtlsConfigEntry
 from .errors import AUTH_REASONS, CERTIFICATE_REFUSED_REASONS, safe_description
 from .issues import (
@@ -32,8 +39,15 @@ from .issues import (
 )
 from .link import TlsSettings, async_create_client, async_load_identity
 from .routes import PLATFORMS
-from .secret_store import async_load_secrets, async_remove_secrets
+from .secret_store import (
+    Secrets,
+    async_load_secrets,
+    async_remove_secrets,
+    async_save_secrets,
+)
 from .services import async_setup_services
+
+_LOGGER = logging.getLogger(__name__)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -56,14 +70,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
             if secrets.p12 is not None
             else None
         )
-        client = await async_create_client(
-            hass,
-            entry.data[CONF_URL],
-            secrets.token,
-            TlsSettings(identity, entry.data[CONF_VERIFY_SSL], secrets.ca_pem),
-        )
-        websocket = WebSocketSession(client)
-        await websocket.connect()
+        try:
+            client, websocket = await _async_connect(hass, entry, secrets, identity)
+        except ServerCertificateUntrusted:
+            if (kept := await _async_keep_trust_of_p12(hass, entry, secrets, identity)) is None:
+                raise
+            client, websocket = kept
     except (IdentityError, ConnectionFailure) as err:
         if err.reason in CERTIFICATE_REFUSED_REASONS:
             async_set_issue(
@@ -76,6 +88,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
             )
         raise _setup_error(err) from err
     async_set_issue(hass, entry, CERTIFICATE_REFUSED, False)
+    if entry.minor_version < TRUST_EXPLICIT_VERSION:
+        hass.config_entries.async_update_entry(entry, minor_version=TRUST_EXPLICIT_VERSION)
     entry.async_on_unload(websocket.close)
     coordinator = RemoteCoordinator(hass, entry, client, websocket, identity)
     entry.async_on_unload(coordinator.async_stop)
@@ -92,6 +106,48 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await coordinator.async_wait_idle()
     return True
+
+
+async def _async_connect(
+    hass: HomeAssistant,
+    entry: RemoteMtlsConfigEntry,
+    secrets: Secrets,
+    identity: ClientIdentity | None,
+) -> tuple[RemoteClient, WebSocketSession]:
+    client = await async_create_client(
+        hass,
+        entry.data[CONF_URL],
+        secrets.token,
+        TlsSettings(identity, entry.data[CONF_VERIFY_SSL], secrets.ca_pem),
+    )
+    websocket = WebSocketSession(client)
+    await websocket.connect()
+    return client, websocket
+
+
+async def _async_keep_trust_of_p12(
+    hass: HomeAssistant,
+    entry: RemoteMtlsConfigEntry,
+    secrets: Secrets,
+    identity: ClientIdentity | None,
+) -> tuple[RemoteClient, WebSocketSession] | None:
+    """Links made before 0.3 trusted the .p12's CAs for the server without asking.
+
+    When such a link needs them, they become its explicit CA certificate (shown in Reconfigure),
+    so nothing the user had stops working; every other link trusts only what it was given.
+    """
+    if (
+        entry.minor_version >= TRUST_EXPLICIT_VERSION
+        or secrets.ca_pem
+        or identity is None
+        or not identity.ca_certificates
+    ):
+        return None
+    explicit = replace(secrets, ca_pem=pem_bundle(identity.ca_certificates))
+    connected = await _async_connect(hass, entry, explicit, identity)
+    await async_save_secrets(hass, entry.data[CONF_SECRET_KEY], explicit)
+    _LOGGER.info("%s: the CA inside the client certificate file is now its CA", entry.title)
+    return connected
 
 
 def _setup_error(err: RemoteError) -> Exception:

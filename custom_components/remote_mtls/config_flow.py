@@ -34,6 +34,7 @@ from .api import (
     WebSocketSession,
     load_ca_certificates,
     normalize_url,
+    pem_bundle,
 )
 from .const import (
     CONF_CA_CERTIFICATE,
@@ -47,6 +48,7 @@ from .const import (
     DOMAIN,
     MAX_P12_SIZE,
     P12_ACCEPT,
+    TRUST_EXPLICIT_VERSION,
 )
 from .errors import IDENTITY_REASONS, form_error
 from .link import TlsSettings, async_create_client, async_load_identity
@@ -71,6 +73,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Link a remote Home Assistant."""
 
     VERSION = 1
+    MINOR_VERSION = TRUST_EXPLICIT_VERSION
 
     @staticmethod
     @callback
@@ -85,6 +88,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._p12: bytes | None = None
         self._password = ""
         self._ca_pem: str | None = None
+        self._invalid_ca: str | None = None  # shown again so it can be corrected
         self._identity: ClientIdentity | None = None
         self._token: str | None = None
         self._reauth_reason = "unknown"
@@ -136,6 +140,8 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             if not errors:
                 try:
                     probe = await (await self._client("")).probe()
+                except ServerCertificateUntrusted as err:
+                    errors["base"] = await self._async_offer_ca_of_p12(err)
                 except RemoteError as err:
                     errors["base"] = form_error(err)
                 else:
@@ -145,7 +151,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
                     errors["base"] = "cert_required"
         return self.async_show_form(
             step_id="client_certificate",
-            data_schema=self._certificate_schema(user_input, required=self._certificate_required),
+            data_schema=self._certificate_schema(required=self._certificate_required),
             errors=errors,
             description_placeholders={"url": self._url},
         )
@@ -208,7 +214,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             token_key = vol.Required if token_broken else vol.Optional
             schema[token_key(CONF_ACCESS_TOKEN)] = PASSWORD
         if certificate_broken or (self._p12 is not None and not token_broken):
-            schema.update(self._certificate_schema(user_input, required=False).schema)
+            schema.update(self._certificate_schema(required=False).schema)
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=vol.Schema(schema),
@@ -235,7 +241,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             {
                 vol.Required(CONF_URL, default=self._url): URL,
                 vol.Required(CONF_VERIFY_SSL, default=self._verify_ssl): BooleanSelector(),
-                **self._certificate_schema(user_input, required=False).schema,
+                **self._certificate_schema(required=False).schema,
             }
         )
         return self.async_show_form(
@@ -256,9 +262,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             return {CONF_URL: "invalid_url"}
         return {}
 
-    def _certificate_schema(
-        self, user_input: dict[str, Any] | None, *, required: bool = True
-    ) -> vol.Schema:
+    def _certificate_schema(self, *, required: bool = True) -> vol.Schema:
         # Once a file was read, the flow keeps it: the field becomes optional on retries.
         file_key = vol.Required if required and self._p12 is None else vol.Optional
         return self.add_suggested_values_to_schema(
@@ -269,8 +273,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
                     vol.Optional(CONF_CA_CERTIFICATE): PEM,
                 }
             ),
-            {CONF_CA_CERTIFICATE: self._ca_pem or ""}
-            | {k: v for k, v in (user_input or {}).items() if k == CONF_CA_CERTIFICATE},
+            {CONF_CA_CERTIFICATE: self._invalid_ca or self._ca_pem or ""},
         )
 
     async def _async_take_certificate(self, user_input: dict[str, Any]) -> dict[str, str]:
@@ -280,8 +283,9 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             try:
                 load_ca_certificates(ca_pem or "")
             except IdentityError:
+                self._invalid_ca = ca_pem
                 return {CONF_CA_CERTIFICATE: "invalid_ca"}
-            self._ca_pem = ca_pem
+            self._ca_pem, self._invalid_ca = ca_pem, None
         if file_id := user_input.get(CONF_CLIENT_CERTIFICATE):
             try:
                 self._p12 = await self.hass.async_add_executor_job(_read_upload, self.hass, file_id)
@@ -302,6 +306,25 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             )
             return {key: form_error(err)}
         return {}
+
+    async def _async_offer_ca_of_p12(self, err: ServerCertificateUntrusted) -> str:
+        """Offer the .p12's own CA for the server when it is the one that signed it.
+
+        It is filled into the CA field and trusted only once the user submits it.
+        """
+        identity = self._identity
+        if self._ca_pem or identity is None or not identity.ca_certificates:
+            return form_error(err)
+        candidate = pem_bundle(identity.ca_certificates)
+        client = await async_create_client(
+            self.hass, self._url, "", TlsSettings(identity, self._verify_ssl, candidate)
+        )
+        try:
+            await client.probe()
+        except RemoteError:
+            return form_error(err)
+        self._ca_pem = candidate
+        return "ca_in_certificate_file"
 
     @staticmethod
     def _needs_certificate(errors: dict[str, str]) -> bool:

@@ -3,6 +3,8 @@
 from typing import Final
 
 DOMAIN: Final = "remote_mtls"
+# Entry minor version from which the server is trusted only as the user chose (not by .p12 CAs).
+TRUST_EXPLICIT_VERSION: Final = 2
 
 CONF_VERIFY_SSL: Final = "verify_ssl"
 CONF_CLIENT_CERTIFICATE: Final = "client_certificate"

@@ -39,7 +39,7 @@ from .errors import (
 from .identity import ClientIdentity, load_ca_certificates
 from .images import MAX_IMAGE_BYTES, checked_image
 from .redirects import refuse_redirects
-from .tls import build_ssl_context
+from .tls import build_ssl_context, pem_bundle
 from .websocket import ConnectionState, Subscription, Timings, WebSocketSession
 
 __all__ = [
@@ -85,5 +85,6 @@ __all__ = [
     "checked_image",
     "load_ca_certificates",
     "normalize_url",
+    "pem_bundle",
     "refuse_redirects",
 ]

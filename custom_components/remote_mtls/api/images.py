@@ -81,4 +81,4 @@ def checked_image(body: bytes, declared: str | None) -> tuple[bytes, str]:
     expected = media_type(declared)
     if expected is not None and expected != actual:
         raise UnsafeImage("The declared content type is not the image's", detail="type_mismatch")
-    return body, declared or actual
+    return body, actual

@@ -468,7 +468,7 @@ class WebSocketSession:
 
 
 def _read_failure(error: object) -> ConnectionFailure | None:
-    """What ended a read: a message over MAX_MESSAGE_BYTES is the remote's fault, named so."""
+    """Name what ended a read when it was the remote's fault (a message too large)."""
     if (
         isinstance(error, aiohttp.WebSocketError)
         and error.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
