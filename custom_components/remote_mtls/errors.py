@@ -43,6 +43,7 @@ FORM_ERRORS: Final = AUTH_REASONS | {
     "tls_mismatch",
     "https_required",
     "redirect",
+    "message_too_large",
 }
 
 

@@ -33,7 +33,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
 def markdown_escape(text: str) -> str:
-    """Text chosen by the remote (its name, its messages), safe inside repair markdown."""
+    """Make text chosen by the remote (its name) safe inside repair markdown."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped.replace("\n", " "))[:200]
 
@@ -64,10 +64,7 @@ def async_set_issue(
         is_fixable=False,
         severity=severity,
         translation_key=kind,
-        translation_placeholders={
-            key: markdown_escape(value)
-            for key, value in {"title": entry.title, **(placeholders or {})}.items()
-        },
+        translation_placeholders={"title": markdown_escape(entry.title), **(placeholders or {})},
     )
 
 

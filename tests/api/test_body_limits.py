@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+import contextlib
 import io
 import json
 import logging
@@ -75,7 +76,19 @@ def _routes() -> web.Application:
         resp.enable_compression()
         return resp
 
+    async def endless(request: web.Request) -> web.StreamResponse:
+        # Streams until the client hangs up: only a reader that stops at the cap gets through.
+        resp = web.StreamResponse(headers={"Content-Type": "image/png"})
+        resp.enable_chunked_encoding()
+        await resp.prepare(request)
+        await resp.write(PNG)
+        with contextlib.suppress(ConnectionError):
+            while True:
+                await resp.write(b"\x00" * 65536)
+        return resp
+
     app = web.Application()
+    app.router.add_get("/img/endless", endless)
     app.router.add_get("/api/states", fixed(BIG_JSON, "application/json"))
     app.router.add_get("/api/states/chunked", chunked(BIG_JSON, "application/json"))
     app.router.add_get("/api/", fixed('{"message": "API running."}', "application/json"))
@@ -164,6 +177,15 @@ async def test_image_over_the_limit(remote: RemoteClient) -> None:
         await remote.get_image("/img/big_chunked")
     assert err.value.detail == "body"
     assert await remote.get_image("/img/png") == (PNG, "image/png")
+
+
+async def test_endless_answer_is_cut_off(remote: RemoteClient) -> None:
+    async with asyncio.timeout(10):
+        with pytest.raises(ResponseTooLarge) as err:
+            await remote.get_image("/img/endless")
+        assert err.value.detail == "body"
+        with pytest.raises(ResponseTooLarge):
+            await remote._request("GET", "/img/endless")
 
 
 @pytest.mark.parametrize(

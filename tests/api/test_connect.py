@@ -20,6 +20,7 @@ from custom_components.remote_mtls.api import (
     NotHomeAssistant,
     ServerCertificateUntrusted,
     TlsMismatch,
+    build_ssl_context,
     normalize_url,
 )
 
@@ -64,10 +65,32 @@ async def test_ec_certificate(testbed: TestBed, make_client: ClientFactory) -> N
 async def test_seed_recipe_connects(testbed: TestBed, make_client: ClientFactory) -> None:
     seed = testbed.seed
     identity = ClientIdentity.from_pkcs12(seed.client_p12.read_bytes(), seed.password)
-    # The recipe puts its CA (without keyUsage) in the p12: it is trusted for the server too.
-    assert identity.ca_certificates
-    client = make_client(testbed.url("seed"), identity, ca_pem="")
+    # The recipe's CA has no keyUsage: Python's strict check is relaxed for it alone.
+    client = make_client(testbed.url("seed"), identity, ca_pem=seed.ca_crt.read_text())
     assert await client.get_api_status() == "API running."
+
+
+async def test_ca_inside_the_p12_is_not_trusted_silently(
+    testbed: TestBed, make_client: ClientFactory
+) -> None:
+    seed = testbed.seed
+    identity = ClientIdentity.from_pkcs12(seed.client_p12.read_bytes(), seed.password)
+    assert identity.ca_certificates  # the recipe puts its CA in the p12
+    client = make_client(testbed.url("seed"), identity, ca_pem="")
+    with pytest.raises(ServerCertificateUntrusted):
+        await client.get_api_status()
+
+
+def test_trust_is_only_what_was_given(testbed: TestBed) -> None:
+    """A private CA is trusted alone, relaxed; without one the system store stays strict."""
+    private = build_ssl_context(None, ca_pem=testbed.ca_pem)
+    assert private.cert_store_stats()["x509_ca"] == 1
+    assert not private.verify_flags & ssl.VERIFY_X509_STRICT
+    assert private.check_hostname
+    assert private.verify_mode is ssl.CERT_REQUIRED
+    system = build_ssl_context(None)
+    assert system.verify_flags & ssl.VERIFY_X509_STRICT
+    assert system.check_hostname
 
 
 async def test_key_never_written_in_clear_without_memfd(

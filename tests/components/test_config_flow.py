@@ -26,12 +26,24 @@ from .conftest import Uploader, add_entry, send, start
 async def send_good_certificate(
     hass: HomeAssistant, result: dict[str, Any], bed: TestBed, upload: Uploader
 ) -> dict[str, Any]:
-    """Upload the test bed's good .p12 into the current certificate form, with its password."""
+    """Upload the test bed's good .p12 into the current certificate form, with password and CA."""
     return await send(
         hass,
         result,
-        {"client_certificate": await upload(bed.p12()), "certificate_password": P12_PASSWORD},
+        {
+            "client_certificate": await upload(bed.p12()),
+            "certificate_password": P12_PASSWORD,
+            "ca_certificate": bed.ca_pem,
+        },
     )
+
+
+def suggested(result: dict[str, Any], field: str) -> Any:
+    """The value a form pre-fills in a field."""
+    for key in result["data_schema"].schema:
+        if key == field:
+            return (key.description or {}).get("suggested_value")
+    raise KeyError(field)
 
 
 async def test_full_flow_through_http_api_like_the_frontend(
@@ -235,7 +247,11 @@ async def test_retry_after_wrong_password_keeps_the_file(
     result = await send(
         hass,
         result,
-        {"client_certificate": await upload(testbed.p12()), "certificate_password": "no"},
+        {
+            "client_certificate": await upload(testbed.p12()),
+            "certificate_password": "no",
+            "ca_certificate": testbed.ca_pem,
+        },
     )
     assert result["errors"] == {"certificate_password": "wrong_password"}
     result = await send(hass, result, {"certificate_password": P12_PASSWORD})
@@ -273,7 +289,13 @@ async def test_hostname_mismatch(hass: HomeAssistant, testbed: TestBed, upload: 
     assert result["step_id"] == "client_certificate"  # the server's CA is not known yet
     file_id = await upload(testbed.p12())
     result = await send(
-        hass, result, {"client_certificate": file_id, "certificate_password": P12_PASSWORD}
+        hass,
+        result,
+        {
+            "client_certificate": file_id,
+            "certificate_password": P12_PASSWORD,
+            "ca_certificate": testbed.ca_pem,
+        },
     )
     assert result["errors"] == {"base": "hostname_mismatch"}
 
@@ -288,7 +310,12 @@ async def test_seed_recipe_p12_with_its_ca_inside(
     result = await send(
         hass, result, {"client_certificate": file_id, "certificate_password": seed.password}
     )
-    assert result["step_id"] == "token"
+    # The p12's own CA signed the server: offered in the CA field, trusted once submitted.
+    assert result["errors"] == {"base": "ca_in_certificate_file"}
+    offered = suggested(result, "ca_certificate")
+    assert offered.strip() == seed.ca_crt.read_text().strip()
+    result = await send(hass, result, {"ca_certificate": offered})
+    assert result["step_id"] == "token", result["errors"]
     result = await send(hass, result, {"access_token": testbed.token})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
@@ -310,7 +337,11 @@ async def test_legacy_and_passwordless_p12(
         result = await send(
             hass,
             result,
-            {"client_certificate": await upload(data), "certificate_password": password},
+            {
+                "client_certificate": await upload(data),
+                "certificate_password": password,
+                "ca_certificate": testbed.ca_pem,
+            },
         )
         assert result["step_id"] == "token"
         hass.config_entries.flow.async_abort(result["flow_id"])
@@ -427,7 +458,12 @@ async def test_missing_secrets_are_asked_again(
     result = await send(
         hass,
         result,
-        {"client_certificate": file_id, "certificate_password": P12_PASSWORD, "access_token": "x"},
+        {
+            "client_certificate": file_id,
+            "certificate_password": P12_PASSWORD,
+            "ca_certificate": testbed.ca_pem,
+            "access_token": "x",
+        },
     )
     assert result["errors"] == {"base": "invalid_auth"}
     assert list(result["data_schema"].schema) == ["access_token"]

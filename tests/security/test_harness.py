@@ -61,7 +61,7 @@ async def test_send_event_reaches_the_local_bus(hass: HomeAssistant, hostile_res
         assert await hostile_reset.server.async_send_event("hostile_ping", {"n": 1}) == 1
         await wait_for(lambda: events)
     assert events[0].data["n"] == 1
-    assert hostile_reset.server.connection_count == 0  # unloading closed the websocket
+    await wait_for(lambda: hostile_reset.server.connection_count == 0)  # unloading closed it
 
 
 async def test_nginx_refuses_a_client_without_certificate(hostile_reset: HostileBed) -> None:
