@@ -26,6 +26,7 @@ import probatio as vol
 
 from .api import (
     ClientIdentity,
+    HostnameMismatch,
     IdentityError,
     InvalidPkcs12,
     RemoteClient,
@@ -321,8 +322,11 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         try:
             await client.probe()
-        except RemoteError:
+        except ServerCertificateUntrusted, HostnameMismatch:
             return form_error(err)
+        except RemoteError as other:
+            self._ca_pem = candidate  # it verifies the server; what fails now is something else
+            return form_error(other)
         self._ca_pem = candidate
         return "ca_in_certificate_file"
 

@@ -510,5 +510,13 @@ async def test_private_ca_alone_then_certificate_required(
     untrusted_ca = testbed.pki.untrusted.cert_pem().decode()
     result = await send(hass, result, {"ca_certificate": untrusted_ca})
     assert result["errors"] == {"base": "cert_required"}  # this proxy wants a certificate too
-    result = await send_good_certificate(hass, result, testbed, upload)
+    result = await send(
+        hass,
+        result,
+        {
+            "client_certificate": await upload(testbed.p12()),
+            "certificate_password": P12_PASSWORD,
+            "ca_certificate": untrusted_ca,
+        },
+    )
     assert result["step_id"] == "token"

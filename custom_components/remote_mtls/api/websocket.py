@@ -344,7 +344,11 @@ class WebSocketSession:
                     self._read_error = _read_failure(frame.data)
                 if frame.type is not aiohttp.WSMsgType.TEXT:
                     continue
-                payload = json.loads(frame.data)
+                try:
+                    payload = json.loads(frame.data)
+                except ValueError:
+                    _LOGGER.debug("Skipped a frame that is not JSON (%d bytes)", len(frame.data))
+                    continue
                 for message in payload if isinstance(payload, list) else (payload,):
                     self._dispatch(message)
         finally:
