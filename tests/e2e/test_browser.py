@@ -51,12 +51,15 @@ async def _add_integration(page: Page, demo: Demo) -> None:
     await screenshot(page, "config-flow-1-url")
     await page.get_by_role("button", name="Submit").click()
 
-    # The proxy's server certificate comes from the user's own CA: the .p12 carries it.
+    # The proxy's server certificate comes from the user's own CA, which the .p12 carries.
     await expect(page.get_by_text("requires a client certificate")).to_be_visible()
     await page.locator("input[type=file]").set_input_files(demo.certs.client_p12)
     await expect(page.get_by_text("client.p12")).to_be_visible()  # uploaded
     await page.get_by_role("textbox", name="Certificate password").fill(P12_PASSWORD)
     await screenshot(page, "config-flow-2-certificate")
+    await page.get_by_role("button", name="Submit").click()
+    # Its CA signed the server: the form fills it in; trusting it is the user's choice.
+    await expect(page.get_by_text("inside your certificate file")).to_be_visible()
     await page.get_by_role("button", name="Submit").click()
 
     await expect(page.get_by_text("Certificate: CN=my-phone")).to_be_visible()

@@ -38,14 +38,22 @@ async def async_link(
             {"access_token": token},
         ]
         for answer in steps:
-            flow = await _post(
-                session, ha, f"/api/config/config_entries/flow/{flow['flow_id']}", json=answer
-            )
+            path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+            flow = await _post(session, ha, path, json=answer)
+            if flow.get("errors") == {"base": "ca_in_certificate_file"}:
+                # The .p12's CA signed the server: the form fills it in; submit it as a user would.
+                flow = await _post(session, ha, path, json={"ca_certificate": _offered_ca(flow)})
             if flow.get("errors"):
                 raise RuntimeError(f"flow step {flow['step_id']}: {flow['errors']}")
         if flow.get("type") != "create_entry":
             raise RuntimeError(f"flow did not finish: {flow}")
         return str(flow["result"]["entry_id"])
+
+
+def _offered_ca(flow: dict[str, Any]) -> str:
+    """The CA certificate the form pre-fills."""
+    field = next(f for f in flow["data_schema"] if f["name"] == "ca_certificate")
+    return str(field["description"]["suggested_value"])
 
 
 async def async_set_options(
