@@ -20,6 +20,7 @@ from .api import (
     CommandError,
     CommandTimeout,
     ConnectionFailure,
+    HostnameMismatch,
     IdentityError,
     NotConnected,
     RemoteClient,
@@ -38,6 +39,7 @@ from .issues import (
     async_set_issue,
 )
 from .link import TlsSettings, async_create_client, async_load_identity
+from .remote_identity import async_migrate_unique_id
 from .routes import PLATFORMS
 from .secret_store import (
     Secrets,
@@ -103,6 +105,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
             translation_placeholders={"error": str(err) or type(err).__name__},
         ) from err
     entry.runtime_data = coordinator
+    async_migrate_unique_id(hass, entry, coordinator.remote_id)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await coordinator.async_wait_idle()
     return True
@@ -144,10 +147,23 @@ async def _async_keep_trust_of_p12(
     ):
         return None
     explicit = replace(secrets, ca_pem=pem_bundle(identity.ca_certificates))
-    connected = await _async_connect(hass, entry, explicit, identity)
-    await async_save_secrets(hass, entry.data[CONF_SECRET_KEY], explicit)
-    _LOGGER.info("%s: the CA inside the client certificate file is now its CA", entry.title)
+    try:
+        connected = await _async_connect(hass, entry, explicit, identity)
+    except (ServerCertificateUntrusted, HostnameMismatch):
+        raise
+    except ConnectionFailure:
+        # The server was verified with them; what fails now (a token, say) is another matter.
+        await _async_save_explicit_ca(hass, entry, explicit)
+        raise
+    await _async_save_explicit_ca(hass, entry, explicit)
     return connected
+
+
+async def _async_save_explicit_ca(
+    hass: HomeAssistant, entry: RemoteMtlsConfigEntry, secrets: Secrets
+) -> None:
+    await async_save_secrets(hass, entry.data[CONF_SECRET_KEY], secrets)
+    _LOGGER.info("%s: the CA inside the client certificate file is now its CA", entry.title)
 
 
 def _setup_error(err: RemoteError) -> Exception:

@@ -36,6 +36,7 @@ from .api import (
     load_ca_certificates,
     normalize_url,
     pem_bundle,
+    remote_instance_id,
 )
 from .const import (
     CONF_CA_CERTIFICATE,
@@ -51,11 +52,14 @@ from .const import (
     P12_ACCEPT,
     TRUST_EXPLICIT_VERSION,
 )
-from .errors import IDENTITY_REASONS, form_error
+from .errors import FORM_ERRORS, IDENTITY_REASONS, form_error
 from .link import TlsSettings, async_create_client, async_load_identity
 from .options_flow import RemoteMtlsOptionsFlow
+from .remote_identity import is_url_identity
 from .secret_store import Secrets, async_load_secrets, async_save_secrets
 
+# Errors on the certificate step that only a different URL can fix.
+URL_REASONS = frozenset({"not_home_assistant", "cannot_connect", "tls_mismatch", "redirect"})
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 PEM = TextSelector(TextSelectorConfig(multiline=True))
@@ -90,11 +94,14 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._password = ""
         self._ca_pem: str | None = None
         self._invalid_ca: str | None = None  # shown again so it can be corrected
+        self._retry_p12: bytes | None = None
+        self._certificate_error: str | None = None
         self._identity: ClientIdentity | None = None
         self._token: str | None = None
         self._reauth_reason = "unknown"
         self._certificate_required = True
         self._remote_config: dict[str, Any] = {}
+        self._remote_id = ""
 
     # Steps of a new link -----------------------------------------------------------------
 
@@ -114,9 +121,12 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
                 except RemoteError as err:
                     errors["base"] = form_error(err)
                 else:
-                    if probe.certificate_required:
+                    if probe.certificate_required and self._identity is None:
                         return await self.async_step_client_certificate()
                     return await self.async_step_token()
+        return self._show_url_form(errors)
+
+    def _show_url_form(self, errors: dict[str, str]) -> ConfigFlowResult:
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
@@ -126,7 +136,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
                         vol.Required(CONF_VERIFY_SSL, default=True): BooleanSelector(),
                     }
                 ),
-                user_input or {},
+                {CONF_URL: self._url, CONF_VERIFY_SSL: self._verify_ssl},
             ),
             errors=errors,
         )
@@ -136,14 +146,20 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for the .p12, its password and an optional CA; check them against the server."""
         errors: dict[str, str] = {}
+        if self._certificate_error:  # the token step found out a certificate is needed
+            errors["base"], self._certificate_error = self._certificate_error, None
         if user_input is not None:
             errors = await self._async_take_certificate(user_input)
+            if not errors and self._nothing_given(user_input):
+                errors[CONF_CLIENT_CERTIFICATE] = "upload_missing"
             if not errors:
                 try:
                     probe = await (await self._client("")).probe()
                 except ServerCertificateUntrusted as err:
                     errors["base"] = await self._async_offer_ca_of_p12(err)
                 except RemoteError as err:
+                    if err.reason in URL_REASONS:  # only the URL form can fix these
+                        return self._show_url_form({"base": form_error(err)})
                     errors["base"] = form_error(err)
                 else:
                     if not probe.certificate_required:
@@ -162,8 +178,13 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             self._token = user_input[CONF_ACCESS_TOKEN].strip()
-            if not (errors := await self._async_validation_errors()):
-                await self.async_set_unique_id(self._url)
+            errors = await self._async_validation_errors()
+            if errors.get("base") == "cert_required" and self._identity is None:
+                # A proxy that wants the certificate only deeper than the probe looked.
+                self._certificate_required, self._certificate_error = True, "cert_required"
+                return await self.async_step_client_certificate()
+            if not errors:
+                await self.async_set_unique_id(self._remote_id)
                 self._abort_if_unique_id_configured()
                 secret_key = pysecrets.token_hex(16)
                 await async_save_secrets(self.hass, secret_key, self._secrets())
@@ -201,7 +222,10 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
                 self._token = user_input[CONF_ACCESS_TOKEN].strip()
             errors = await self._async_take_certificate(user_input)
             if not errors and not (errors := await self._async_validation_errors()):
+                await self._async_abort_if_another_remote(self._get_reauth_entry())
                 return await self._async_update_entry(self._get_reauth_entry())
+        if user_input is None and self._reauth_reason in {*FORM_ERRORS, "secrets_missing"}:
+            errors["base"] = self._reauth_reason  # says what the remote refused
         reason = errors.get("base", self._reauth_reason)
         token_broken = reason in ("invalid_auth", "secrets_missing")
         certificate_broken = (
@@ -232,16 +256,17 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             await self._async_load_entry(entry.data)
         errors: dict[str, str] = {}
         if user_input is not None:
+            if token := (user_input.get(CONF_ACCESS_TOKEN) or "").strip():
+                self._token = token
             errors = self._take_url(user_input) or await self._async_take_certificate(user_input)
             if not errors and not (errors := await self._async_validation_errors()):
-                if self._url != entry.unique_id:
-                    await self.async_set_unique_id(self._url)
-                    self._abort_if_unique_id_configured()
+                await self._async_abort_if_another_remote(entry)
                 return await self._async_update_entry(entry)
         schema = vol.Schema(
             {
                 vol.Required(CONF_URL, default=self._url): URL,
                 vol.Required(CONF_VERIFY_SSL, default=self._verify_ssl): BooleanSelector(),
+                vol.Optional(CONF_ACCESS_TOKEN): PASSWORD,
                 **self._certificate_schema(required=False).schema,
             }
         )
@@ -265,7 +290,8 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def _certificate_schema(self, *, required: bool = True) -> vol.Schema:
         # Once a file was read, the flow keeps it: the field becomes optional on retries.
-        file_key = vol.Required if required and self._p12 is None else vol.Optional
+        kept = self._p12 is not None or self._retry_p12 is not None
+        file_key = vol.Required if required and not kept else vol.Optional
         return self.add_suggested_values_to_schema(
             vol.Schema(
                 {
@@ -287,25 +313,30 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
                 self._invalid_ca = ca_pem
                 return {CONF_CA_CERTIFICATE: "invalid_ca"}
             self._ca_pem, self._invalid_ca = ca_pem, None
+        candidate = self._retry_p12  # a file whose password was wrong is kept for the retry
         if file_id := user_input.get(CONF_CLIENT_CERTIFICATE):
             try:
-                self._p12 = await self.hass.async_add_executor_job(_read_upload, self.hass, file_id)
+                candidate = await self.hass.async_add_executor_job(_read_upload, self.hass, file_id)
             except IdentityError as err:
                 return {CONF_CLIENT_CERTIFICATE: form_error(err)}
             except ValueError:
                 return {CONF_CLIENT_CERTIFICATE: "upload_missing"}
-        if self._p12 is None:
-            return {}  # no certificate (the schema requires one where it is needed)
-        self._password = user_input.get(CONF_CERTIFICATE_PASSWORD, self._password) or ""
+        if candidate is None:
+            return {}  # the current certificate, or none (the schema asks where one is needed)
+        password = user_input.get(CONF_CERTIFICATE_PASSWORD, self._password) or ""
         try:
-            self._identity = await async_load_identity(self.hass, self._p12, self._password)
+            identity = await async_load_identity(self.hass, candidate, password)
         except IdentityError as err:
-            key = (
-                CONF_CERTIFICATE_PASSWORD
-                if err.reason == "wrong_password"
-                else CONF_CLIENT_CERTIFICATE
-            )
-            return {key: form_error(err)}
+            # Only a file that just needs its password is kept; a rejected one is forgotten.
+            wrong_password = err.reason == "wrong_password"
+            self._retry_p12 = candidate if wrong_password else None
+            return {
+                CONF_CERTIFICATE_PASSWORD if wrong_password else CONF_CLIENT_CERTIFICATE: (
+                    form_error(err)
+                )
+            }
+        self._p12, self._identity, self._password = candidate, identity, password
+        self._retry_p12 = None
         return {}
 
     async def _async_offer_ca_of_p12(self, err: ServerCertificateUntrusted) -> str:
@@ -330,6 +361,15 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._ca_pem = candidate
         return "ca_in_certificate_file"
 
+    def _nothing_given(self, user_input: dict[str, Any]) -> bool:
+        """Neither a certificate (new or kept) nor a CA: there is nothing to try."""
+        return (
+            self._p12 is None
+            and self._retry_p12 is None
+            and not user_input.get(CONF_CLIENT_CERTIFICATE)
+            and not self._ca_pem
+        )
+
     @staticmethod
     def _needs_certificate(errors: dict[str, str]) -> bool:
         return bool(errors.keys() & {CONF_CLIENT_CERTIFICATE, CONF_CERTIFICATE_PASSWORD})
@@ -347,6 +387,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         await websocket.connect()
         try:
             self._remote_config = await websocket.command({"type": "get_config"})
+            self._remote_id = await remote_instance_id(websocket)
         finally:
             await websocket.close()
 
@@ -380,9 +421,17 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         await async_save_secrets(self.hass, entry.data[CONF_SECRET_KEY], self._secrets())
         return self.async_update_reload_and_abort(
             entry,
-            unique_id=self._url,
+            unique_id=self._remote_id or entry.unique_id,
             data={**self._entry_data(), CONF_SECRET_KEY: entry.data[CONF_SECRET_KEY]},
         )
+
+    async def _async_abort_if_another_remote(self, entry: ConfigEntry) -> None:
+        """Abort unless new credentials or a new address reach the same remote."""
+        await self.async_set_unique_id(self._remote_id)
+        if is_url_identity(entry.unique_id):
+            self._abort_if_unique_id_configured()  # not migrated yet: only refuse a duplicate
+        else:
+            self._abort_if_unique_id_mismatch(reason="another_remote")
 
     def _secrets(self) -> Secrets:
         return Secrets(

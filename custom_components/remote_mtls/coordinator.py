@@ -39,6 +39,7 @@ from .api import (
     RemoteClient,
     RemoteState,
     WebSocketSession,
+    remote_instance_id,
 )
 from .const import (
     BATCH_PAUSE,
@@ -136,6 +137,7 @@ class RemoteCoordinator:
         self._events = EventForwarder(hass, entry.entry_id, entry.title)
         self._warned_limits: set[str] = set()
         self.remote_config: dict[str, Any] = {}
+        self.remote_id = ""
         self.entity_registry: dict[str, dict[str, Any]] = {}
         self.devices: dict[str, dict[str, Any]] = {}
         self.areas: dict[str, dict[str, Any]] = {}
@@ -172,6 +174,7 @@ class RemoteCoordinator:
         """Fetch config and registries, subscribe, and wait for the first full snapshot."""
         self.websocket.on_state_change = self._on_connection_state
         self.remote_config = await self.websocket.command({"type": "get_config"})
+        self.remote_id = await remote_instance_id(self.websocket)
         await self._async_fetch_registries()
         self.hub_device_id = register_hub_device(self.hass, self.entry, self.remote_config)
         self._device_sync = DeviceSync(self.hass, self.entry_id, self.devices)

@@ -44,6 +44,7 @@ FORM_ERRORS: Final = AUTH_REASONS | {
     "https_required",
     "redirect",
     "message_too_large",
+    "proxy_not_trusted",
 }
 
 

@@ -77,7 +77,7 @@ async def test_full_flow_through_http_api_like_the_frontend(
     assert flow["title"] == "Remote Test Home"
 
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    assert entry.unique_id == testbed.url("on")
+    assert entry.unique_id is not None and entry.unique_id.startswith("owner:")  # the remote
     await hass.async_block_till_done()
     assert entry.runtime_data.websocket.connected
 
@@ -409,7 +409,7 @@ async def test_reconfigure_to_a_path_prefix_keeps_the_entry(
     )
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
-    assert entry.unique_id == testbed.url("on") + "/ha"
+    assert entry.data["url"] == testbed.url("on") + "/ha"
     assert entry.data["certificate_subject"] == "CN=test-client-ec"
     assert entry.runtime_data.websocket.connected
 
@@ -520,3 +520,31 @@ async def test_private_ca_alone_then_certificate_required(
         },
     )
     assert result["step_id"] == "token"
+
+
+async def test_same_remote_under_another_address_is_already_linked(
+    hass: HomeAssistant, testbed: TestBed, upload: Uploader
+) -> None:
+    """Linked at the proxy's root, then again through its /ha prefix: one remote, one link."""
+    for url, outcome in ((testbed.url("on"), "create_entry"), (testbed.url("on", "/ha"), "abort")):
+        result = await start(hass, url)
+        result = await send_good_certificate(hass, result, testbed, upload)
+        result = await send(hass, result, {"access_token": testbed.token})
+        assert result["type"] == outcome, result
+    assert result["reason"] == "already_configured"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+    await hass.async_block_till_done()
+
+
+async def test_links_made_with_a_url_identity_are_migrated(
+    hass: HomeAssistant, testbed: TestBed
+) -> None:
+    """Links made before 0.3 are keyed by URL; loading one gives it its remote's identity."""
+    entry = await add_entry(hass, testbed)
+    assert entry.unique_id == testbed.url("on")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.unique_id == entry.runtime_data.remote_id
+    assert entry.unique_id.startswith("owner:")
+    assert entry.minor_version == 2
+    await hass.config_entries.async_unload(entry.entry_id)

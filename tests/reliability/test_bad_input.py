@@ -46,6 +46,13 @@ TRANSLATED = frozenset(
         "wrong_password",
     }
 )
+
+
+def ca(bed: TestBed) -> dict[str, str]:
+    """The CA field as a user fills it: the bed's server certificates come from its root."""
+    return {"ca_certificate": bed.ca_pem}
+
+
 UNICODE_PASSWORD = "pässwörd-🔑-密码"
 
 
@@ -153,13 +160,21 @@ async def test_files_that_are_not_a_usable_p12(
     result = await send(
         hass,
         result,
-        {"client_certificate": await flows(make_file(testbed)), "certificate_password": password},
+        {
+            "client_certificate": await flows(make_file(testbed)),
+            "certificate_password": password,
+            **ca(testbed),
+        },
     )
     assert_error(result, "client_certificate", errors)
     result = await send(
         hass,
         result,
-        {"client_certificate": await flows(testbed.p12()), "certificate_password": P12_PASSWORD},
+        {
+            "client_certificate": await flows(testbed.p12()),
+            "certificate_password": P12_PASSWORD,
+            **ca(testbed),
+        },
     )
     assert result["step_id"] == "token", result["errors"]
 
@@ -185,7 +200,11 @@ async def test_every_p12_flavour_is_accepted(
     result = await send(
         hass,
         result,
-        {"client_certificate": await flows(make_file(testbed)), "certificate_password": password},
+        {
+            "client_certificate": await flows(make_file(testbed)),
+            "certificate_password": password,
+            **ca(testbed),
+        },
     )
     assert result["step_id"] == "token", result["errors"]
 
@@ -238,16 +257,13 @@ async def not_home_assistant(request: web.Request) -> web.StreamResponse:
     return web.json_response({"message": "API running."})
 
 
-@pytest.mark.parametrize(
-    ("path", "step"), [("/html", "client_certificate"), ("/json", "token")], ids=["html", "json"]
-)
+@pytest.mark.parametrize("path", ["/html", "/json"], ids=["html", "json"])
 async def test_non_home_assistant_behind_the_proxy(
     hass: HomeAssistant,
     testbed: TestBed,
     flows: Uploader,
     other_proxy: Nginx,
     path: str,
-    step: str,
 ) -> None:
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", not_home_assistant)
@@ -260,11 +276,11 @@ async def test_non_home_assistant_behind_the_proxy(
         certificate = {
             "client_certificate": await flows(testbed.p12()),
             "certificate_password": P12_PASSWORD,
+            **ca(testbed),
         }
         result = await send(hass, result, certificate)
-        if step == "token":
-            result = await send(hass, result, {"access_token": testbed.token})
-        assert_error(result, step, {"base": "not_home_assistant"})
+        # Not Home Assistant: only another URL can fix it, so the flow goes back to that form.
+        assert_error(result, "user", {"base": "not_home_assistant"})
     finally:
         await runner.cleanup()
 
@@ -276,9 +292,16 @@ async def test_right_proxy_wrong_path(
     result = await send(
         hass,
         result,
-        {"client_certificate": await flows(testbed.p12()), "certificate_password": P12_PASSWORD},
+        {
+            "client_certificate": await flows(testbed.p12()),
+            "certificate_password": P12_PASSWORD,
+            **ca(testbed),
+        },
     )
-    assert_error(result, "client_certificate", {"base": "not_home_assistant"})
+    # Only the URL can fix this: the flow goes back to the URL form, the certificate kept.
+    assert_error(result, "user", {"base": "not_home_assistant"})
+    result = await send(hass, result, {"url": testbed.url("on"), "verify_ssl": True})
+    assert result["step_id"] == "token", result["errors"]
 
 
 # Token step ----------------------------------------------------------------------------------
@@ -289,7 +312,11 @@ async def to_token_step(hass: HomeAssistant, bed: TestBed, upload: Uploader) -> 
     return await send(
         hass,
         result,
-        {"client_certificate": await upload(bed.p12()), "certificate_password": P12_PASSWORD},
+        {
+            "client_certificate": await upload(bed.p12()),
+            "certificate_password": P12_PASSWORD,
+            **ca(bed),
+        },
     )
 
 

@@ -65,7 +65,11 @@ async def link_through_the_flow(
     flow_id = result["flow_id"]
     results.append(await flow_step(hass, flow_id, {"url": bed.url("on"), "verify_ssl": True}))
     for password in ("wrong-password", P12_PASSWORD):
-        certificate = {"client_certificate": await upload(p12), "certificate_password": password}
+        certificate = {
+            "client_certificate": await upload(p12),
+            "certificate_password": password,
+            "ca_certificate": bed.ca_pem,
+        }
         results.append(await flow_step(hass, flow_id, certificate))
     for token in ("not-the-token", bed.token):
         results.append(await flow_step(hass, flow_id, {"access_token": token}))

@@ -78,6 +78,14 @@ def default_config() -> dict[str, Any]:
     }
 
 
+HOSTILE_OWNER = "hostile-owner"
+
+
+def default_results() -> dict[str, Any]:
+    """Answers to commands that need more than an empty success: its owner (its identity)."""
+    return {"config/auth/list": [{"id": HOSTILE_OWNER, "is_owner": True, "name": "Owner"}]}
+
+
 @dataclass
 class Script:
     """What the remote answers; tests change it freely, `HostileRemote.reset()` restores it."""
@@ -91,7 +99,7 @@ class Script:
     device_registry: list[Any] = field(default_factory=list)
     area_registry: list[Any] = field(default_factory=list)
     label_registry: list[Any] = field(default_factory=list)
-    results: dict[str, Any] = field(default_factory=dict)  # command type -> result override
+    results: dict[str, Any] = field(default_factory=default_results)  # command type -> result
     routes: dict[str, RawResponse] = field(default_factory=dict)  # path -> canned answer
     redirect_to: str | None = None  # GET /api/websocket answers 302 to this Location
     redirect_all: bool = False  # ... and so does every other path

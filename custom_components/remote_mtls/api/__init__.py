@@ -28,6 +28,7 @@ from .errors import (
     NoPrivateKey,
     NotConnected,
     NotHomeAssistant,
+    ProxyNotTrusted,
     RedirectRefused,
     RemoteError,
     ResponseTooLarge,
@@ -38,6 +39,7 @@ from .errors import (
 )
 from .identity import ClientIdentity, load_ca_certificates
 from .images import MAX_IMAGE_BYTES, checked_image
+from .instance import remote_instance_id
 from .redirects import refuse_redirects
 from .tls import build_ssl_context, pem_bundle
 from .websocket import ConnectionState, Subscription, Timings, WebSocketSession
@@ -69,6 +71,7 @@ __all__ = [
     "NotConnected",
     "NotHomeAssistant",
     "ProbeResult",
+    "ProxyNotTrusted",
     "RedirectRefused",
     "RemoteClient",
     "RemoteError",
@@ -87,4 +90,5 @@ __all__ = [
     "normalize_url",
     "pem_bundle",
     "refuse_redirects",
+    "remote_instance_id",
 ]

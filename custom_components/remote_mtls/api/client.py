@@ -173,14 +173,17 @@ class RemoteClient:
     async def probe(self) -> ProbeResult:
         """Check, without a token, that this is Home Assistant and whether it wants a certificate.
 
-        `/auth/providers` answers without authentication on every Home Assistant.
+        `/auth/providers` answers without authentication on every Home Assistant; `/api/`
+        answers 401 without a token. A proxy may want the certificate only below `/api`
+        (Apache's per-location `SSLVerifyClient`), so both are asked.
         """
         try:
             result = await self._request("GET", "/auth/providers", auth=False)
+            if not isinstance(result, dict | list):
+                raise NotHomeAssistant("Unexpected answer from /auth/providers")
+            await self._request("GET", "/api/", auth=False, raw=True, ok_statuses=(401,))
         except CertificateRequired:
             return ProbeResult(certificate_required=True)
-        if not isinstance(result, dict | list):
-            raise NotHomeAssistant("Unexpected answer from /auth/providers")
         return ProbeResult(certificate_required=False)
 
     async def get_api_status(self) -> str:

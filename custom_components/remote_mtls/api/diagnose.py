@@ -16,6 +16,7 @@ from .errors import (
     HostnameMismatch,
     InvalidToken,
     NotHomeAssistant,
+    ProxyNotTrusted,
     ServerCertificateUntrusted,
     TlsMismatch,
 )
@@ -52,6 +53,8 @@ X509_NOT_YET_VALID = 9
 # What nginx writes into its 400 pages.
 NGINX_NO_CERT = "No required SSL certificate was sent"
 NGINX_BAD_CERT = "The SSL certificate error"
+# What Home Assistant itself answers to X-Forwarded-For from a proxy it does not trust.
+HA_BAD_REQUEST = "400: Bad Request"
 
 
 def _chain(err: BaseException) -> Iterator[BaseException]:
@@ -144,6 +147,10 @@ def diagnose_status(status: int, body: str, *, sent_certificate: bool) -> Connec
         return InvalidToken("The access token was rejected")
     if status in (400, 431) and "Header Or Cookie Too Large" in body:
         return InvalidToken("The proxy refused a header this long: the token is not a token")
+    if status == 400 and body.strip() == HA_BAD_REQUEST:
+        return ProxyNotTrusted(
+            "Home Assistant answered 400 to a forwarded request", detail="forwarded_for"
+        )
     if status == 400 and "plain HTTP request was sent to HTTPS port" in body:
         return TlsMismatch("http:// was sent to the proxy's https port", detail="plain_http")
     return NotHomeAssistant(f"HTTP {status} is not a Home Assistant API answer", detail=str(status))

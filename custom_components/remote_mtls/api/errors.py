@@ -124,6 +124,12 @@ class RedirectRefused(ConnectionFailure):
     reason = "redirect"
 
 
+class ProxyNotTrusted(ConnectionFailure):
+    """Home Assistant refuses requests forwarded by a proxy it does not trust (400)."""
+
+    reason = "proxy_not_trusted"
+
+
 class MessageTooLarge(ConnectionFailure):
     """The remote sent a websocket message larger than this client accepts."""
 

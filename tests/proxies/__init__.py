@@ -1,0 +1,1 @@
+"""The README's proxy recipes, run as they are by the real proxies."""
