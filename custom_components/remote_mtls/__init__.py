@@ -108,6 +108,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
     async_migrate_unique_id(hass, entry, coordinator.remote_id)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await coordinator.async_wait_idle()
+    coordinator.sync_devices()  # devices made by the platforms just now get their remote area
     return True
 
 
@@ -149,7 +150,7 @@ async def _async_keep_trust_of_p12(
     explicit = replace(secrets, ca_pem=pem_bundle(identity.ca_certificates))
     try:
         connected = await _async_connect(hass, entry, explicit, identity)
-    except (ServerCertificateUntrusted, HostnameMismatch):
+    except ServerCertificateUntrusted, HostnameMismatch:
         raise
     except ConnectionFailure:
         # The server was verified with them; what fails now (a token, say) is another matter.

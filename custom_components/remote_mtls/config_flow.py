@@ -59,7 +59,9 @@ from .remote_identity import is_url_identity
 from .secret_store import Secrets, async_load_secrets, async_save_secrets
 
 # Errors on the certificate step that only a different URL can fix.
-URL_REASONS = frozenset({"not_home_assistant", "cannot_connect", "tls_mismatch", "redirect"})
+URL_REASONS = frozenset(
+    {"not_home_assistant", "cannot_connect", "tls_mismatch", "redirect", "host_not_served"}
+)
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 PEM = TextSelector(TextSelectorConfig(multiline=True))

@@ -24,9 +24,9 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.util import dt as dt_util
 
+from .api import ConnectionFailure
 from .const import CONF_CERT_NOT_AFTER, DOMAIN
 from .coordinator import RemoteCoordinator
-from .errors import safe_description
 
 
 def _certificate_expiry(coordinator: RemoteCoordinator) -> datetime | None:
@@ -36,12 +36,22 @@ def _certificate_expiry(coordinator: RemoteCoordinator) -> datetime | None:
 
 def _latency(coordinator: RemoteCoordinator) -> float | None:
     latency = coordinator.websocket.latency
-    return round(latency * 1000, 1) if latency is not None else None
+    if latency is None or not coordinator.connected:
+        return None  # a round trip measured before the link dropped says nothing now
+    return round(latency * 1000, 1)
 
 
-def _last_error(coordinator: RemoteCoordinator) -> str | None:
+def _reasons(error_type: type[ConnectionFailure]) -> set[str]:
+    return {error_type.reason}.union(*(_reasons(sub) for sub in error_type.__subclasses__()))
+
+
+NO_ERROR = "none"
+LINK_ERRORS = [NO_ERROR, *sorted(_reasons(ConnectionFailure) - {ConnectionFailure.reason})]
+
+
+def _last_error(coordinator: RemoteCoordinator) -> str:
     error = coordinator.websocket.last_error
-    return safe_description(error)[:255] if error is not None else None
+    return error.reason if error is not None else NO_ERROR
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +69,7 @@ CONNECTION_SENSORS = (
         native_unit_of_measurement=UnitOfTime.MILLISECONDS,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
+        entity_registry_enabled_default=False,  # changes with every heartbeat
         value_fn=_latency,
     ),
     ConnectionSensorDescription(
@@ -75,6 +86,8 @@ CONNECTION_SENSORS = (
     ConnectionSensorDescription(
         key="last_error",
         translation_key="last_error",
+        device_class=SensorDeviceClass.ENUM,
+        options=LINK_ERRORS,
         value_fn=_last_error,
     ),
 )

@@ -196,7 +196,7 @@ class RemoteCoordinator:
             await self._snapshot.wait()
             await self.async_wait_idle()
         self._remove_stale_registry_entries()
-        self._sync_devices()
+        self.sync_devices()
         self.entry.async_on_unload(
             async_track_time_interval(self.hass, self._notify_status, STATUS_INTERVAL)
         )
@@ -543,7 +543,7 @@ class RemoteCoordinator:
 
     async def _async_refresh_registries(self) -> None:
         await self._async_fetch_registries()
-        self._sync_devices()
+        self.sync_devices()
         states = [mirror.state for mirror in self.mirrors.values()]
         self._apply_states(states, snapshot=False)  # filters may now match differently
         for mirror in list(self.mirrors.values()):
@@ -552,7 +552,8 @@ class RemoteCoordinator:
                 if (update := self._listeners.get(mirror.key)) is not None:
                     update()
 
-    def _sync_devices(self) -> None:
+    def sync_devices(self) -> None:
+        """Bring mirrored devices in line with the remote's device registry."""
         used = {
             device_id
             for mirror in self.mirrors.values()

@@ -75,6 +75,10 @@ class DeviceSync:
         self.hass = hass
         self.entry_id = entry_id
         self._remote_areas = {device_id: d.get("area_id") for device_id, d in devices.items()}
+        # Devices that exist now keep the area they have here; ones made later get the remote's.
+        self._existing = {
+            device.id for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry_id)
+        }
 
     def sync(
         self, devices: RemoteRegistry, areas: RemoteRegistry, used: set[str], enabled: bool
@@ -86,7 +90,7 @@ class DeviceSync:
                 continue
             remote = devices.get(remote_id)
             if remote is None or not enabled or remote_id not in used:
-                device_registry.async_update_device(device.id, remove_config_entry_id=self.entry_id)
+                device_registry.async_remove_device(device.id)
                 continue
             changes: dict[str, Any] = {
                 "name": device_name(remote),
@@ -96,7 +100,9 @@ class DeviceSync:
                 "hw_version": remote.get("hw_version"),
             }
             area_id = remote.get("area_id")
-            if area_id != self._remote_areas.get(remote_id):
+            recreated = device.id not in self._existing and device.area_id is None
+            self._existing.add(device.id)
+            if recreated or area_id != self._remote_areas.get(remote_id):
                 self._remote_areas[remote_id] = area_id
                 area = areas.get(area_id or "")
                 changes["area_id"] = (

@@ -45,6 +45,7 @@ FORM_ERRORS: Final = AUTH_REASONS | {
     "redirect",
     "message_too_large",
     "proxy_not_trusted",
+    "host_not_served",
 }
 
 

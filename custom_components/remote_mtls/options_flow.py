@@ -17,6 +17,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
+from .api import RemoteError
 from .const import (
     CONF_AREAS,
     CONF_EVENT_TYPES,
@@ -55,15 +56,21 @@ def _choice(options: list[SelectOptionDict] | list[str], *, custom: bool) -> Sel
     )
 
 
-def options_schema(coordinator: RemoteCoordinator | None) -> vol.Schema:
-    """Build the form; the remote's domains, areas and labels are offered while it is linked."""
+def options_schema(
+    coordinator: RemoteCoordinator | None, event_types: list[str] | None = None
+) -> vol.Schema:
+    """Build the form; the remote's domains, entities, areas, labels and events are offered."""
     domains: list[str] = []
+    entity_ids: list[str] = []
     areas: list[SelectOptionDict] = []
     labels: list[SelectOptionDict] = []
     if coordinator is not None:
         domains = sorted(
             {entity_id.partition(".")[0] for entity_id in coordinator.entity_registry}
             | {mirror.domain for mirror in coordinator.mirrors.values()}
+        )
+        entity_ids = sorted(
+            set(coordinator.entity_registry) | {m.entity_id for m in coordinator.mirrors.values()}
         )
         areas = [
             SelectOptionDict(value=area_id, label=area["name"])
@@ -77,17 +84,28 @@ def options_schema(coordinator: RemoteCoordinator | None) -> vol.Schema:
         {
             vol.Optional(CONF_INCLUDE_DOMAINS): _choice(domains, custom=True),
             vol.Optional(CONF_EXCLUDE_DOMAINS): _choice(domains, custom=True),
-            vol.Optional(CONF_INCLUDE_ENTITIES): _choice([], custom=True),
-            vol.Optional(CONF_EXCLUDE_ENTITIES): _choice([], custom=True),
+            vol.Optional(CONF_INCLUDE_ENTITIES): _choice(entity_ids, custom=True),
+            vol.Optional(CONF_EXCLUDE_ENTITIES): _choice(entity_ids, custom=True),
             vol.Optional(CONF_AREAS): _choice(areas, custom=False),
             vol.Optional(CONF_LABELS): _choice(labels, custom=False),
-            vol.Optional(CONF_EVENT_TYPES): _choice([], custom=True),
+            vol.Optional(CONF_EVENT_TYPES): _choice(event_types or [], custom=True),
             vol.Optional(CONF_MIRROR_DEVICES, default=True): BooleanSelector(),
             vol.Optional(CONF_MAX_ENTITIES, default=DEFAULT_MAX_ENTITIES): NumberSelector(
                 NumberSelectorConfig(min=1, max=1_000_000, step=1, mode=NumberSelectorMode.BOX)
             ),
         }
     )
+
+
+async def _async_event_types(coordinator: RemoteCoordinator | None) -> list[str]:
+    """Event types the remote knows of, as suggestions (none while it cannot be asked)."""
+    if coordinator is None or not coordinator.connected:
+        return []
+    try:
+        known = await coordinator.client.event_types()
+    except RemoteError:
+        return []
+    return [event_type for event_type in known if not forbidden_event_type(event_type)]
 
 
 class RemoteMtlsOptionsFlow(OptionsFlowWithReload):
@@ -110,7 +128,9 @@ class RemoteMtlsOptionsFlow(OptionsFlowWithReload):
                 return self.async_create_entry(data={**self.config_entry.options, **options})
         entry = self.config_entry
         coordinator = getattr(entry, "runtime_data", None)
-        schema = options_schema(coordinator if isinstance(coordinator, RemoteCoordinator) else None)
+        if not isinstance(coordinator, RemoteCoordinator):
+            coordinator = None
+        schema = options_schema(coordinator, await _async_event_types(coordinator))
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(schema, user_input or entry.options),

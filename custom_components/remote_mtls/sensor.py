@@ -34,7 +34,9 @@ async def async_setup_entry(
     """Mirror remote sensors and every remote domain nothing else mirrors."""
     coordinator = entry.runtime_data
     async_add_entities(
-        ConnectionSensor(coordinator, description) for description in CONNECTION_SENSORS
+        ConnectionSensor(coordinator, description)
+        for description in CONNECTION_SENSORS
+        if description.key != "certificate_expiry" or coordinator.identity is not None
     )
     async_setup_mirrors(
         coordinator,

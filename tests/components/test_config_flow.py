@@ -548,3 +548,52 @@ async def test_links_made_with_a_url_identity_are_migrated(
     assert entry.unique_id.startswith("owner:")
     assert entry.minor_version == 2
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_nothing_given_on_the_certificate_step(hass: HomeAssistant, testbed: TestBed) -> None:
+    """After an untrusted server the file is optional; giving nothing at all says so."""
+    result = await start(hass, testbed.url("untrusted_server"))
+    assert result["step_id"] == "client_certificate"
+    result = await send(hass, result, {})
+    assert result["errors"] == {"client_certificate": "upload_missing"}
+
+
+async def test_rejected_upload_is_not_kept_in_reconfigure(
+    hass: HomeAssistant, testbed: TestBed, upload: Uploader
+) -> None:
+    """A PEM is refused; submitting again with the field empty keeps the current certificate."""
+    entry = await add_entry(hass, testbed)
+    result = await entry.start_reconfigure_flow(hass)
+    pem = testbed.pki.client.cert_pem()
+    base = {"url": testbed.url("on"), "verify_ssl": True, "ca_certificate": testbed.ca_pem}
+    result = await send(hass, result, {**base, "client_certificate": await upload(pem)})
+    assert result["errors"] == {"client_certificate": "invalid_p12"}
+    assert result["description_placeholders"]["subject"] == "CN=test-client"  # still current
+    result = await send(hass, result, base)
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+
+
+async def test_reconfigure_rotates_the_token(hass: HomeAssistant, testbed: TestBed) -> None:
+    entry = await add_entry(hass, testbed, token="old-revoked-token")
+    result = await entry.start_reconfigure_flow(hass)
+    base = {"url": testbed.url("on"), "verify_ssl": True, "ca_certificate": testbed.ca_pem}
+    result = await send(hass, result, base)
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await send(hass, result, {**base, "access_token": testbed.token})
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    secrets = await async_load_secrets(hass, entry.data[CONF_SECRET_KEY])
+    assert secrets is not None and secrets.token == testbed.token
+
+
+async def test_wrong_path_goes_back_to_the_url(
+    hass: HomeAssistant, testbed: TestBed, upload: Uploader
+) -> None:
+    """A wrong path prefix shows on the URL form, where it can be fixed; the file is kept."""
+    result = await start(hass, testbed.url("on", "/wrong"))
+    result = await send_good_certificate(hass, result, testbed, upload)
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": "not_home_assistant"}
+    result = await send(hass, result, {"url": testbed.url("on", "/ha"), "verify_ssl": True})
+    assert result["step_id"] == "token", result["errors"]

@@ -26,6 +26,10 @@ async def test_connection_entities(hass: HomeAssistant, restore_testbed: TestBed
     testbed = restore_testbed
     not_after = testbed.pki.client.cert.not_valid_after_utc
     entry = await add_entry(hass, testbed, certificate_not_after=not_after.isoformat())
+    # The latency sensor is disabled by default (it changes with every heartbeat): enable it.
+    er.async_get(hass).async_get_or_create(
+        "sensor", "remote_mtls", f"{entry.entry_id}_connection_latency", config_entry=entry
+    )
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     coordinator = entry.runtime_data
@@ -35,6 +39,9 @@ async def test_connection_entities(hass: HomeAssistant, restore_testbed: TestBed
     assert expiry.state == not_after.isoformat()
     version = hass.states.get(_entity(hass, entry.entry_id, "remote_version"))
     assert version.state == coordinator.remote_config["version"]
+    assert version.name == "Remote Test Home Version"
+    error = hass.states.get(_entity(hass, entry.entry_id, "last_error"))
+    assert error.state == "none"
     registry_entry = er.async_get(hass).async_get(link)
     assert registry_entry.entity_category == "diagnostic"
     assert hass.states.get(link).name == "Remote Test Home Link"
@@ -45,7 +52,9 @@ async def test_connection_entities(hass: HomeAssistant, restore_testbed: TestBed
     testbed.nginx.stop()
     await wait_for(lambda: hass.states.get(link).state == "off")
     error = hass.states.get(_entity(hass, entry.entry_id, "last_error"))
-    assert error.state != "unknown"
+    assert error.state == "cannot_connect"
+    latency = hass.states.get(_entity(hass, entry.entry_id, "latency"))
+    assert latency.state == "unknown"  # no stale round trip while the link is down
     testbed.nginx.start()
     await wait_for(lambda: hass.states.get(link).state == "on", timeout=20)
     await wait_for(lambda: coordinator.websocket.latency is not None, timeout=20)
@@ -60,6 +69,9 @@ async def test_system_health(hass: HomeAssistant, testbed: TestBed) -> None:
     entry = await add_entry(hass, testbed)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+    latency = er.async_get(hass).async_get(_entity(hass, entry.entry_id, "latency"))
+    assert latency is not None
+    assert latency.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     info = await get_system_health_info(hass, "remote_mtls")
     assert info["links"] == 1
     assert info["links_connected"] == 1

@@ -194,6 +194,16 @@ async def test_options_filter_what_crosses_the_link(
     schema = result["data_schema"].schema
     areas = next(v for k, v in schema.items() if k == "areas").config["options"]
     assert {"value": "living_room", "label": "Living Room"} in areas
+
+    def offered(field: str) -> list[str]:
+        return next(v for k, v in schema.items() if k == field).config["options"]
+
+    # The remote's own entity ids and event types are offered, never a core event type.
+    assert "light.bed_light" in offered("include_entities")
+    assert "light.bed_light" in offered("exclude_entities")
+    assert offered("event_types")
+    assert "state_changed" not in offered("event_types")
+    assert "call_service" not in offered("event_types")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {"include_domains": ["light", "input_boolean"], "exclude_entities": ["light.bed_*"]},
@@ -303,3 +313,31 @@ async def test_remote_name_change_follows(
             }
         )
     await wait_for(lambda: hass.states.get(local).name == "Porch light switch")
+
+
+async def test_devices_switched_off_and_on_come_back_in_their_remote_area(
+    hass: HomeAssistant, testbed: TestBed, mirrored: MockConfigEntry
+) -> None:
+    coordinator = mirrored.runtime_data
+    remote_device = coordinator.entity_registry["light.bed_light"]["device_id"]
+    identifier = {(DOMAIN, f"{mirrored.entry_id}-{remote_device}")}
+    device_registry = dr.async_get(hass)
+    await testbed.remote.async_ws_command(
+        {"type": "config/device_registry/update", "device_id": remote_device, "area_id": "kitchen"}
+    )
+    try:
+        for mirror_devices in (False, True):
+            result = await hass.config_entries.options.async_init(mirrored.entry_id)
+            result = await hass.config_entries.options.async_configure(
+                result["flow_id"], {"mirror_devices": mirror_devices}
+            )
+            await hass.async_block_till_done()
+            device = device_registry.async_get_device(identifiers=identifier)
+            assert (device is not None) is mirror_devices
+        assert device is not None
+        area = ar.async_get(hass).async_get_area(device.area_id or "")
+        assert area is not None and area.name == "Kitchen"
+    finally:
+        await testbed.remote.async_ws_command(
+            {"type": "config/device_registry/update", "device_id": remote_device, "area_id": None}
+        )

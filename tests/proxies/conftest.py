@@ -49,15 +49,15 @@ def proxy(
     """One recipe run by its proxy on 127.0.0.1, always stopped at the end."""
     directory = tmp_path_factory.mktemp(request.param)
     certs = directory / "certs"
-    running = RecipeProxy(
-        RECIPES[request.param],
-        directory / "proxy",
-        upstream=testbed.remote.port,
-        server=testbed.pki.write_server_files(certs),
-        host=HOST,
-        client=testbed.pki.client.write(certs, "client"),
-    )
     with sockets_allowed():
+        running = RecipeProxy(  # picks a free port
+            RECIPES[request.param],
+            directory / "proxy",
+            upstream=testbed.remote.port,
+            server=testbed.pki.write_server_files(certs),
+            host=HOST,
+            client=testbed.pki.client.write(certs, "client"),
+        )
         try:
             running.start()
             yield running

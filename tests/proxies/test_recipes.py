@@ -25,7 +25,7 @@ from custom_components.remote_mtls.api import (
     CertificateRejected,
     CertificateRequired,
     ClientIdentity,
-    NotHomeAssistant,
+    HostNotServed,
     RemoteClient,
     RemoteError,
     build_ssl_context,
@@ -197,38 +197,25 @@ async def test_what_each_proxy_answers(proxy: RecipeProxy, testbed: TestBed) -> 
 
     by_ip = await answer(proxy.ip_url(), testbed, testbed.pki.client)
     if proxy.name == "caddy":  # strict SNI/Host matching, as soon as client_auth is on
-        assert isinstance(by_ip, NotHomeAssistant), by_ip
+        assert isinstance(by_ip, HostNotServed), by_ip
         assert by_ip.detail == "421"
-    elif proxy.name == "traefik":  # no router for Host 127.0.0.1
-        assert isinstance(by_ip, NotHomeAssistant), by_ip
+    elif proxy.name == "traefik":  # no router for Host 127.0.0.1: "404 page not found"
+        assert isinstance(by_ip, HostNotServed), by_ip
         assert by_ip.detail == "404"
     else:
         assert by_ip == "API running."
 
 
-@pytest.mark.parametrize(
-    ("proxy", "step", "error"),
-    [
-        ("caddy", "user", "not_home_assistant"),
-        ("traefik", "client_certificate", "not_home_assistant"),
-    ],
-    indirect=["proxy"],
-)
-async def test_by_ip_the_form_says_not_home_assistant(
-    hass: HomeAssistant,
-    proxy: RecipeProxy,
-    testbed: TestBed,
-    upload: Uploader,
-    step: str,
-    error: str,
+@pytest.mark.parametrize("proxy", ["caddy", "traefik"], indirect=True)
+async def test_by_ip_the_form_asks_for_the_host_name(
+    hass: HomeAssistant, proxy: RecipeProxy, testbed: TestBed, upload: Uploader
 ) -> None:
-    """Caddy (421) answers before asking for a certificate; Traefik (404) after it."""
+    """Caddy (421) and Traefik (404) serve the site only under its name: back to the URL."""
     result = await start(hass, proxy.ip_url())
-    if step == "client_certificate":
-        assert result["step_id"] == "client_certificate", result.get("errors")
-        result = await send_certificate(hass, result, testbed, upload, testbed.p12())
-    assert result["step_id"] == step
-    assert result["errors"] == {"base": error}
+    assert result["step_id"] == "client_certificate", result.get("errors")
+    result = await send_certificate(hass, result, testbed, upload, testbed.p12())
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": "host_not_served"}
 
 
 def listening(pid: int) -> set[tuple[str, int]]:

@@ -26,7 +26,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.remote_mtls.const import CONF_SECRET_KEY, CONF_VERIFY_SSL, DOMAIN
 from custom_components.remote_mtls.secret_store import Secrets, async_save_secrets
 
-from ..reliability.conftest import late_upload  # noqa: F401 (a fixture for these tests)
+from ..components.conftest import upload  # noqa: F401 (fixtures for these tests)
+from ..reliability.conftest import late_upload  # noqa: F401
 from ..testbed.bed import P12_PASSWORD, TestBed
 from ..testbed.certs import ServerFiles
 from ..testbed.nginx import Nginx, Site

@@ -219,6 +219,8 @@ async def test_plain_http_link_raises_a_repair_and_escapes_the_title(
     assert issue is not None
     title = issue.translation_placeholders["title"]
     assert "](" not in title and "<" not in title
+    # No certificate: no certificate expiry sensor.
+    assert not [s for s in hass.states.async_all("sensor") if "certificate" in s.entity_id]
     await hass.config_entries.async_unload(entry.entry_id)
 
 

@@ -186,6 +186,15 @@ class RemoteClient:
             return ProbeResult(certificate_required=True)
         return ProbeResult(certificate_required=False)
 
+    async def event_types(self) -> list[str]:
+        """GET /api/events: the event types somebody listens to on the remote."""
+        result = await self._request("GET", "/api/events")
+        if not isinstance(result, list):
+            raise NotHomeAssistant("Unexpected answer from /api/events")
+        return sorted(
+            str(item["event"]) for item in result if isinstance(item, dict) and item.get("event")
+        )
+
     async def get_api_status(self) -> str:
         """GET /api/ (checks the token); returns the API's message."""
         result = await self._request("GET", "/api/")

@@ -14,6 +14,7 @@ from .errors import (
     CertificateRequired,
     ConnectionFailure,
     HostnameMismatch,
+    HostNotServed,
     InvalidToken,
     NotHomeAssistant,
     ProxyNotTrusted,
@@ -55,6 +56,8 @@ NGINX_NO_CERT = "No required SSL certificate was sent"
 NGINX_BAD_CERT = "The SSL certificate error"
 # What Home Assistant itself answers to X-Forwarded-For from a proxy it does not trust.
 HA_BAD_REQUEST = "400: Bad Request"
+# Traefik's answer when no router matches the host (Home Assistant's own 404 reads differently).
+TRAEFIK_NO_ROUTE = "404 page not found"
 
 
 def _chain(err: BaseException) -> Iterator[BaseException]:
@@ -147,6 +150,8 @@ def diagnose_status(status: int, body: str, *, sent_certificate: bool) -> Connec
         return InvalidToken("The access token was rejected")
     if status in (400, 431) and "Header Or Cookie Too Large" in body:
         return InvalidToken("The proxy refused a header this long: the token is not a token")
+    if status == 421 or (status == 404 and body.strip() == TRAEFIK_NO_ROUTE):
+        return HostNotServed(f"HTTP {status}: no site for this host name", detail=str(status))
     if status == 400 and body.strip() == HA_BAD_REQUEST:
         return ProxyNotTrusted(
             "Home Assistant answered 400 to a forwarded request", detail="forwarded_for"

@@ -124,6 +124,12 @@ class RedirectRefused(ConnectionFailure):
     reason = "redirect"
 
 
+class HostNotServed(ConnectionFailure):
+    """The proxy serves no site under this host name (Caddy 421, Traefik's default 404)."""
+
+    reason = "host_not_served"
+
+
 class ProxyNotTrusted(ConnectionFailure):
     """Home Assistant refuses requests forwarded by a proxy it does not trust (400)."""
 
