@@ -49,6 +49,13 @@ async def test_remote_has_demo_and_helper_entities(testbed: TestBed) -> None:
     assert sum(eid.startswith("light.") for eid in entity_ids) >= 5
 
 
+async def test_remote_keeps_http_settings_in_storage_like_ha_2026(testbed: TestBed) -> None:
+    """No YAML http: block, so no deprecation repair; proxies on 127.0.0.1 are trusted."""
+    issues = await testbed.remote.async_ws_command({"type": "repairs/list_issues"})
+    assert not [i for i in issues["issues"] if i["domain"] == "http"], issues
+    assert "http:" not in (testbed.remote.config_dir / "configuration.yaml").read_text()
+
+
 @pytest.mark.parametrize(
     ("cert", "message"),
     [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 import os
 from pathlib import Path
@@ -57,6 +58,40 @@ class RemoteHomeAssistant:
         config = template.read_text().replace("@PORT@", str(self.port))
         (self.config_dir / "configuration.yaml").write_text(config)
         template.unlink()
+        self._write_http_settings()
+
+    def _write_http_settings(self) -> None:
+        """HTTP settings as Home Assistant 2026.8+ keeps them: in storage, not in YAML.
+
+        127.0.0.1 only, on this instance's port; proxies on 127.0.0.1 are trusted (the test
+        bed's nginx sends X-Forwarded-For). A YAML `http:` block would raise a deprecation repair.
+        """
+        settings = {
+            "server_host": ["127.0.0.1"],
+            "server_port": self.port,
+            "cors_allowed_origins": ["https://cast.home-assistant.io"],
+            "use_x_forwarded_for": True,
+            "trusted_proxies": ["127.0.0.1/32"],
+            "login_attempts_threshold": -1,
+            "ip_ban_enabled": True,
+            "ssl_profile": "modern",
+            "use_x_frame_options": True,
+            "created_at": "2026-01-01T00:00:00+00:00",
+            "error": None,
+            "error_message": None,
+        }
+        storage = self.config_dir / ".storage"
+        storage.mkdir(exist_ok=True)
+        (storage / "http").write_text(
+            json.dumps(
+                {
+                    "version": 2,
+                    "minor_version": 2,
+                    "key": "http",
+                    "data": {"stable": settings, "pending": None, "yaml_migration_done": True},
+                }
+            )
+        )
 
     def start(self, timeout: float = 120.0) -> None:
         """Start the process and wait until its HTTP server listens."""
@@ -97,13 +132,12 @@ class RemoteHomeAssistant:
         run_sync(self.async_wait_running())
 
     def setup(self) -> None:
-        """Start, onboard, promote the HTTP config and wait until HA runs."""
+        """Start, onboard and wait until HA runs."""
         self.start()
         run_sync(self._async_setup())
 
     async def _async_setup(self) -> None:
         self.token = await self.async_onboard()
-        await self.async_ws_command({"type": "http/config/promote"})
         await self.async_wait_running()
 
     async def async_onboard(self) -> str:
