@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass, field
+import json
 import os
 from pathlib import Path
 import shutil
