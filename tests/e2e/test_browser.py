@@ -55,6 +55,12 @@ async def _add_integration(page: Page, demo: Demo) -> None:
     await expect(page.get_by_text("requires a client certificate")).to_be_visible()
     await page.locator("input[type=file]").set_input_files(demo.certs.client_p12)
     await expect(page.get_by_text("client.p12")).to_be_visible()  # uploaded
+    # A typo in the password: said so, and the file is kept for the next try.
+    await page.get_by_role("textbox", name="Certificate password").fill("not-the-password")
+    await page.get_by_role("button", name="Submit").click()
+    await expect(
+        page.get_by_text("The password does not open this certificate file")
+    ).to_be_visible()
     await page.get_by_role("textbox", name="Certificate password").fill(P12_PASSWORD)
     await screenshot(page, "config-flow-2-certificate")
     await page.get_by_role("button", name="Submit").click()
@@ -63,7 +69,11 @@ async def _add_integration(page: Page, demo: Demo) -> None:
     await page.get_by_role("button", name="Submit").click()
 
     await expect(page.get_by_text("Certificate: CN=my-phone")).to_be_visible()
-    await page.get_by_role("textbox", name="Long-lived access token").fill(demo.remote.token)
+    token = page.get_by_role("textbox", name="Long-lived access token")
+    await token.fill("a-token-the-remote-never-issued")
+    await page.get_by_role("button", name="Submit").click()
+    await expect(page.get_by_text("The remote rejected the access token")).to_be_visible()
+    await token.fill(demo.remote.token)
     await screenshot(page, "config-flow-3-token")
     await page.get_by_role("button", name="Submit").click()
 
@@ -73,6 +83,30 @@ async def _add_integration(page: Page, demo: Demo) -> None:
     await screenshot(page, "config-flow-4-created")
     await finish.click()
     await expect(finish).to_be_hidden()
+
+
+async def _reconfigure(page: Page, demo: Demo) -> None:
+    """⋮ → Reconfigure on the link: a wrong token is refused, then the right one is taken."""
+    # The link's own ⋮ (after its Configure button; the first one is the page's).
+    await page.get_by_role("button", name="Menu").nth(1).click()
+    await page.get_by_role("menuitem", name="Reconfigure").click()
+    await expect(page.get_by_text("Change the link")).to_be_visible()
+    token = page.get_by_role("textbox", name="New long-lived access token")
+    await token.fill("a-token-the-remote-never-issued")
+    await page.get_by_role("button", name="Submit").click()
+    await expect(page.get_by_text("The remote rejected the access token")).to_be_visible()
+    await token.fill(demo.remote.token)
+    await page.get_by_role("button", name="Submit").click()
+    await expect(page.get_by_text("Change the link")).to_be_hidden()  # done: the link reloads
+    await _eventually_loaded(demo)
+
+
+async def _eventually_loaded(demo: Demo) -> None:
+    deadline = time.monotonic() + 30
+    while await _entry_states(demo) != ["loaded"]:
+        if time.monotonic() > deadline:
+            raise AssertionError(await _entry_states(demo))
+        await asyncio.sleep(0.2)
 
 
 async def _entry_states(demo: Demo) -> list[str]:
@@ -99,6 +133,8 @@ async def test_link_in_the_browser_then_switch_a_remote_entity(page: Page, demo:
     await expect(page.get_by_text(REMOTE_NAME).first).to_be_visible()
     await expect(page.get_by_text("Basement Floor Wet").first).to_be_visible()
     await screenshot(page, "integration-page")
+
+    await _reconfigure(page, demo)
 
     await page.goto(f"/config/devices/device/{await _hub_device_id(demo)}")
     await expect(page.get_by_text("Client certificate expiry")).to_be_visible()
