@@ -74,6 +74,21 @@ async def send(hass: HomeAssistant, result: dict[str, Any], data: dict[str, Any]
     return await hass.config_entries.flow.async_configure(result["flow_id"], data)
 
 
+async def send_good_certificate(
+    hass: HomeAssistant, result: dict[str, Any], bed: TestBed, upload: Uploader
+) -> dict[str, Any]:
+    """Upload the test bed's good .p12 into the current certificate form, with password and CA."""
+    return await send(
+        hass,
+        result,
+        {
+            "client_certificate": await upload(bed.p12()),
+            "certificate_password": P12_PASSWORD,
+            "ca_certificate": bed.ca_pem,
+        },
+    )
+
+
 async def add_entry(
     hass: HomeAssistant,
     bed: TestBed,

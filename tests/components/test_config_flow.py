@@ -20,22 +20,7 @@ from custom_components.remote_mtls.secret_store import _store, async_load_secret
 from ..testbed.bed import P12_PASSWORD, TestBed
 from ..testbed.certs import P12Format, export_p12, new_key
 from ..testbed.ports import free_port
-from .conftest import Uploader, add_entry, send, start
-
-
-async def send_good_certificate(
-    hass: HomeAssistant, result: dict[str, Any], bed: TestBed, upload: Uploader
-) -> dict[str, Any]:
-    """Upload the test bed's good .p12 into the current certificate form, with password and CA."""
-    return await send(
-        hass,
-        result,
-        {
-            "client_certificate": await upload(bed.p12()),
-            "certificate_password": P12_PASSWORD,
-            "ca_certificate": bed.ca_pem,
-        },
-    )
+from .conftest import Uploader, add_entry, send, send_good_certificate, start
 
 
 def suggested(result: dict[str, Any], field: str) -> Any:

@@ -69,11 +69,7 @@ async def _add_integration(page: Page, demo: Demo) -> None:
     await page.get_by_role("button", name="Submit").click()
 
     await expect(page.get_by_text("Certificate: CN=my-phone")).to_be_visible()
-    token = page.get_by_role("textbox", name="Long-lived access token")
-    await token.fill("a-token-the-remote-never-issued")
-    await page.get_by_role("button", name="Submit").click()
-    await expect(page.get_by_text("The remote rejected the access token")).to_be_visible()
-    await token.fill(demo.remote.token)
+    await _wrong_token_then_the_right_one(page, "Long-lived access token", demo)
     await screenshot(page, "config-flow-3-token")
     await page.get_by_role("button", name="Submit").click()
 
@@ -85,17 +81,22 @@ async def _add_integration(page: Page, demo: Demo) -> None:
     await expect(finish).to_be_hidden()
 
 
+async def _wrong_token_then_the_right_one(page: Page, field: str, demo: Demo) -> None:
+    """A mistyped token is refused with its message; then the right one is filled in."""
+    token = page.get_by_role("textbox", name=field)
+    await token.fill("a-token-the-remote-never-issued")
+    await page.get_by_role("button", name="Submit").click()
+    await expect(page.get_by_text("The remote rejected the access token")).to_be_visible()
+    await token.fill(demo.remote.token)
+
+
 async def _reconfigure(page: Page, demo: Demo) -> None:
     """⋮ → Reconfigure on the link: a wrong token is refused, then the right one is taken."""
     # The link's own ⋮ (after its Configure button; the first one is the page's).
     await page.get_by_role("button", name="Menu").nth(1).click()
     await page.get_by_role("menuitem", name="Reconfigure").click()
     await expect(page.get_by_text("Change the link")).to_be_visible()
-    token = page.get_by_role("textbox", name="New long-lived access token")
-    await token.fill("a-token-the-remote-never-issued")
-    await page.get_by_role("button", name="Submit").click()
-    await expect(page.get_by_text("The remote rejected the access token")).to_be_visible()
-    await token.fill(demo.remote.token)
+    await _wrong_token_then_the_right_one(page, "New long-lived access token", demo)
     await page.get_by_role("button", name="Submit").click()
     await expect(page.get_by_text("Change the link")).to_be_hidden()  # done: the link reloads
     await _eventually_loaded(demo)

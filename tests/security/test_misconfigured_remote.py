@@ -7,8 +7,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 import pytest
 
-from ..components.conftest import Uploader, send, start
-from ..testbed.bed import P12_PASSWORD
+from ..components.conftest import Uploader, send_good_certificate, start
 from .conftest import HostileBed
 from .hostile_remote import RawResponse
 
@@ -19,16 +18,7 @@ async def _certificate(
     """Start a flow at the remote and give the certificate, as a user does."""
     result = await start(hass, hostile.url)
     assert result["step_id"] == "client_certificate"  # its nginx wants one
-    bed = hostile.testbed
-    return await send(
-        hass,
-        result,
-        {
-            "client_certificate": await upload(bed.p12()),
-            "certificate_password": P12_PASSWORD,
-            "ca_certificate": bed.ca_pem,
-        },
-    )
+    return await send_good_certificate(hass, result, hostile.testbed, upload)
 
 
 async def test_remote_that_does_not_trust_its_proxy(
