@@ -7,6 +7,7 @@ from typing import Any
 from homeassistant.components.climate import ClimateEntity
 from homeassistant.components.climate.const import ClimateEntityFeature, HVACAction, HVACMode
 from homeassistant.const import Platform, UnitOfTemperature
+from homeassistant.helpers.entity import Entity
 
 from .api import RemoteState
 from .coordinator import RemoteCoordinator
@@ -23,16 +24,31 @@ def remote_temperature_unit(coordinator: RemoteCoordinator) -> str:
     return str(unit_system.get("temperature") or UnitOfTemperature.CELSIUS)
 
 
-# Current and target temperatures, as climate and water heater entities name them.
-TEMPERATURE_ATTRIBUTES = (
-    Attr("current_temperature"),
-    Attr("target_temperature", "temperature"),
-    Attr("target_temperature_high", "target_temp_high"),
-    Attr("target_temperature_low", "target_temp_low"),
-    Attr("target_temperature_step", "target_temp_step"),
-    Attr("min_temp", keep_default=True),
-    Attr("max_temp", keep_default=True),
-)
+def native_temperatures(platform_entity: type[Entity]) -> bool:
+    """Whether the platform takes `native_*` temperatures (Home Assistant 2026.11 and later)."""
+    return hasattr(platform_entity, "native_temperature_unit")
+
+
+def temperature_attributes(native: bool) -> tuple[Attr, ...]:
+    """Return the temperature attributes under the names the platform uses."""
+    prefix = "native_" if native else ""
+    return (
+        Attr(f"{prefix}current_temperature", "current_temperature"),
+        Attr(f"{prefix}target_temperature", "temperature"),
+        Attr(f"{prefix}target_temperature_high", "target_temp_high"),
+        Attr(f"{prefix}target_temperature_low", "target_temp_low"),
+        Attr("target_temperature_step", "target_temp_step"),
+        Attr("min_temp", keep_default=True),
+        Attr("max_temp", keep_default=True),
+    )
+
+
+def set_temperature_unit(entity: Entity, native: bool, unit: str) -> None:
+    """Set the unit the remote's temperatures are in, under the platform's attribute name."""
+    setattr(entity, "_attr_native_temperature_unit" if native else "_attr_temperature_unit", unit)
+
+
+_NATIVE = native_temperatures(ClimateEntity)
 
 # Current and target humidity, as climate and humidifier entities name them.
 HUMIDITY_ATTRIBUTES = (
@@ -50,7 +66,7 @@ class RemoteClimate(RemoteOnOff, ClimateEntity):
     feature_type = ClimateEntityFeature
     mirrored_attributes = (
         Attr("hvac_action", convert=_HVAC_ACTIONS.get),
-        *TEMPERATURE_ATTRIBUTES,
+        *temperature_attributes(_NATIVE),
         *HUMIDITY_ATTRIBUTES,
         Attr("fan_mode"),
         Attr("fan_modes", convert=as_list),
@@ -63,7 +79,7 @@ class RemoteClimate(RemoteOnOff, ClimateEntity):
     )
 
     def _apply_state(self, state: RemoteState) -> None:
-        self._attr_temperature_unit = remote_temperature_unit(self.coordinator)
+        set_temperature_unit(self, _NATIVE, remote_temperature_unit(self.coordinator))
         self._attr_hvac_mode = _HVAC_MODES.get(state.state)
         modes = state.attributes.get("hvac_modes") or ()
         self._attr_hvac_modes = [_HVAC_MODES[mode] for mode in modes if mode in _HVAC_MODES]

@@ -9,10 +9,16 @@ from homeassistant.components.water_heater.const import WaterHeaterEntityFeature
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 
 from .api import RemoteState
-from .climate import TEMPERATURE_ATTRIBUTES, remote_temperature_unit
+from .climate import (
+    native_temperatures,
+    remote_temperature_unit,
+    set_temperature_unit,
+    temperature_attributes,
+)
 from .entity import Attr, RemoteOnOff, as_list, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
+_NATIVE = native_temperatures(WaterHeaterEntity)
 
 
 class RemoteWaterHeater(RemoteOnOff, WaterHeaterEntity):
@@ -21,12 +27,12 @@ class RemoteWaterHeater(RemoteOnOff, WaterHeaterEntity):
     feature_type = WaterHeaterEntityFeature
     mirrored_attributes = (
         Attr("operation_list", convert=as_list),
-        *TEMPERATURE_ATTRIBUTES,
+        *temperature_attributes(_NATIVE),
         Attr("is_away_mode_on", "away_mode", convert=on_off),
     )
 
     def _apply_state(self, state: RemoteState) -> None:
-        self._attr_temperature_unit = remote_temperature_unit(self.coordinator)
+        set_temperature_unit(self, _NATIVE, remote_temperature_unit(self.coordinator))
         unknown = state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE)
         self._attr_current_operation = None if unknown else state.state
 
