@@ -2,14 +2,12 @@
 
 Each recipe is linked through the config flow, mirrors the remote, forwards an action and heals
 after its proxy restarts; a missing or a wrong client certificate gives the form error the
-README's troubleshooting names; the README shows each recipe file as it is.
+README's troubleshooting names, and the answers behind it are the ones the README lists.
 """
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-import re
 import ssl
 from typing import Any
 
@@ -34,11 +32,10 @@ from custom_components.remote_mtls.api import (
 from ..components.conftest import Uploader, local_entity_id, remote_state, send, start, wait_for
 from ..testbed.bed import P12_PASSWORD, TestBed
 from ..testbed.certs import Issued
-from ..testbed.proxies import RECIPES, RECIPES_DIR, RecipeProxy
+from ..testbed.proxies import RecipeProxy
 
 pytestmark = pytest.mark.slow
 
-README = Path(__file__).parents[2] / "README.md"
 GUEST = "input_boolean.guest_mode"
 # What each proxy answers a client without a certificate and one with a certificate of an
 # unknown CA (RemoteError.detail: "http" is an HTTP 400 page, the others are TLS alerts).
@@ -234,21 +231,3 @@ async def test_listens_on_127_0_0_1_only(proxy: RecipeProxy) -> None:
     assert proxy.process is not None
     sockets = await asyncio.to_thread(listening, proxy.process.pid)
     assert sockets == {("127.0.0.1", proxy.port)}
-
-
-def readme_section() -> str:
-    """The README's proxy section."""
-    text = README.read_text()
-    start_at = text.index("## The proxy in front of the remote")
-    return text[start_at : text.index("## Troubleshooting", start_at)]
-
-
-def test_readme_shows_every_recipe_file_as_it_is() -> None:
-    """Each fenced block of the section that shows a recipe equals the file with the examples."""
-    blocks = re.findall(r"^```[a-z]*\n(.*?)^```$", readme_section(), re.MULTILINE | re.DOTALL)
-    for recipe in RECIPES.values():
-        for file in recipe.files:
-            assert recipe.example(file) in blocks, f"README does not show docs/proxies/{file}"
-            assert f"docs/proxies/{file}" in readme_section()
-    shown = {file for recipe in RECIPES.values() for file in recipe.files}
-    assert {path.name for path in RECIPES_DIR.iterdir() if path.name != "README.md"} == shown
