@@ -299,6 +299,7 @@ class RecipeProxy:
             return False
         if self.client is None:
             return True
+        # The test PKI's root signed both the server and the client certificates.
         context = ssl.create_default_context(cafile=self.server.client_ca)
         context.load_cert_chain(*self.client)
         request = (
@@ -318,8 +319,9 @@ class RecipeProxy:
     def stop(self) -> None:
         """Stop the proxy: SIGTERM, SIGKILL after STOP_GRACE seconds.
 
-        Apache's worker that tunnels a websocket ignores SIGTERM; Apache's own parent kills it
-        only after about ten seconds, so a restart would wait that long for the port.
+        With the link's websocket open, Apache's worker that tunnels it ignores SIGTERM (Apache's
+        parent kills it after about ten seconds) and Traefik waits for it (its graceTimeOut,
+        10 s): a restart would wait that long for the port.
         """
         stop_process_group(self.process, STOP_GRACE)
         self.process = None
