@@ -33,6 +33,8 @@ class RemoteHomeAssistant:
     config_dir: Path
     template: Path = TEMPLATE_DIR
     with_integration: bool = False  # install this repository's integration (peers for loops)
+    python: str = sys.executable  # another venv runs another Home Assistant release
+    skip_pip: bool = True  # False: Home Assistant installs what its integrations need
     port: int = field(default_factory=free_port)
     token: str = ""
     process: subprocess.Popen[bytes] | None = None
@@ -103,7 +105,14 @@ class RemoteHomeAssistant:
         tmp = self.config_dir / "tmp"
         tmp.mkdir(exist_ok=True)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "homeassistant", "-c", str(self.config_dir), "--skip-pip"],
+            [
+                self.python,
+                "-m",
+                "homeassistant",
+                "-c",
+                str(self.config_dir),
+                *(["--skip-pip"] if self.skip_pip else []),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
