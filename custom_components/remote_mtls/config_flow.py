@@ -330,13 +330,15 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             identity = await async_load_identity(self.hass, candidate, password)
         except IdentityError as err:
             # Only a file that just needs its password is kept; a rejected one is forgotten.
-            wrong_password = err.reason == "wrong_password"
-            self._retry_p12 = candidate if wrong_password else None
-            return {
-                CONF_CERTIFICATE_PASSWORD if wrong_password else CONF_CLIENT_CERTIFICATE: (
-                    form_error(err)
-                )
-            }
+            if err.reason == "wrong_password":
+                self._retry_p12 = candidate
+                # Said under the (now empty-looking) upload box: no need to upload it again.
+                return {
+                    CONF_CERTIFICATE_PASSWORD: "wrong_password",
+                    CONF_CLIENT_CERTIFICATE: "file_kept",
+                }
+            self._retry_p12 = None
+            return {CONF_CLIENT_CERTIFICATE: form_error(err)}
         self._p12, self._identity, self._password = candidate, identity, password
         self._retry_p12 = None
         return {}

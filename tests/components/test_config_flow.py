@@ -183,7 +183,11 @@ def p12_only_ca(bed: TestBed) -> bytes:
 @pytest.mark.parametrize(
     ("make_file", "password", "errors"),
     [
-        (lambda bed: bed.p12(), "wrong", {"certificate_password": "wrong_password"}),
+        (
+            lambda bed: bed.p12(),
+            "wrong",
+            {"certificate_password": "wrong_password", "client_certificate": "file_kept"},
+        ),
         (lambda bed: bed.pki.client.cert_pem(), "", {"client_certificate": "invalid_p12"}),
         (lambda bed: bed.pki.client.key_pem(), "", {"client_certificate": "invalid_p12"}),
         (lambda bed: b"", "", {"client_certificate": "invalid_p12"}),
@@ -238,7 +242,10 @@ async def test_retry_after_wrong_password_keeps_the_file(
             "ca_certificate": testbed.ca_pem,
         },
     )
-    assert result["errors"] == {"certificate_password": "wrong_password"}
+    assert result["errors"] == {
+        "certificate_password": "wrong_password",
+        "client_certificate": "file_kept",
+    }
     result = await send(hass, result, {"certificate_password": P12_PASSWORD})
     assert result["step_id"] == "token"
 
@@ -408,7 +415,10 @@ async def test_reauth_certificate_retry_after_wrong_password(
     result = await send(
         hass, result, {"client_certificate": file_id, "certificate_password": "nope"}
     )
-    assert result["errors"] == {"certificate_password": "wrong_password"}
+    assert result["errors"] == {
+        "certificate_password": "wrong_password",
+        "client_certificate": "file_kept",
+    }
     assert "client_certificate" in result["data_schema"].schema
     result = await send(hass, result, {"certificate_password": P12_PASSWORD})
     assert result["reason"] == "reauth_successful"

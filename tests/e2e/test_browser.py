@@ -61,6 +61,7 @@ async def _add_integration(page: Page, demo: Demo) -> None:
     await expect(
         page.get_by_text("The password does not open this certificate file")
     ).to_be_visible()
+    await expect(page.get_by_text("Your file is kept")).to_be_visible()
     await page.get_by_role("textbox", name="Certificate password").fill(P12_PASSWORD)
     await screenshot(page, "config-flow-2-certificate")
     await page.get_by_role("button", name="Submit").click()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator, Callable, Iterator
+import json
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -32,19 +33,11 @@ from ..testbed.nginx import Nginx, Site
 from ..testbed.ports import free_port
 from ..testbed.sync import sockets_allowed
 
+# Every error the form may show has its text in strings.json.
 TRANSLATED = frozenset(
-    {
-        "cannot_connect",
-        "cert_rejected",
-        "invalid_ca",
-        "invalid_p12",
-        "invalid_url",
-        "invalid_auth",
-        "not_home_assistant",
-        "server_cert_untrusted",
-        "tls_mismatch",
-        "wrong_password",
-    }
+    json.loads(
+        (Path(__file__).parents[2] / "custom_components/remote_mtls/strings.json").read_text()
+    )["config"]["error"]
 )
 
 
@@ -134,16 +127,20 @@ def random_megabyte(_bed: TestBed) -> bytes:
         (base64_p12, P12_PASSWORD, {"client_certificate": "invalid_p12"}),
         (truncated_p12, P12_PASSWORD, {"client_certificate": "invalid_p12"}),
         (random_megabyte, "", {"client_certificate": "invalid_p12"}),
-        (lambda bed: bed.p12(), "", {"certificate_password": "wrong_password"}),
+        (
+            lambda bed: bed.p12(),
+            "",
+            {"certificate_password": "wrong_password", "client_certificate": "file_kept"},
+        ),
         (
             lambda bed: bed.p12(fmt=P12Format.TRIPLE_DES),
             "wrong",
-            {"certificate_password": "wrong_password"},
+            {"certificate_password": "wrong_password", "client_certificate": "file_kept"},
         ),
         (
             lambda bed: bed.p12(fmt=P12Format.LEGACY_RC2),
             "wrong",
-            {"certificate_password": "wrong_password"},
+            {"certificate_password": "wrong_password", "client_certificate": "file_kept"},
         ),
     ],
     ids=["pem_bundle", "der", "base64", "truncated", "noise", "no_password", "3des", "rc2"],
