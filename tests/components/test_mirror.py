@@ -320,7 +320,7 @@ async def test_devices_switched_off_and_on_come_back_in_their_remote_area(
 ) -> None:
     coordinator = mirrored.runtime_data
     remote_device = coordinator.entity_registry["light.bed_light"]["device_id"]
-    identifier = {(DOMAIN, f"{mirrored.entry_id}-{remote_device}")}
+    identifier = (DOMAIN, f"{mirrored.entry_id}-{remote_device}")
     device_registry = dr.async_get(hass)
     await testbed.remote.async_ws_command(
         {"type": "config/device_registry/update", "device_id": remote_device, "area_id": "kitchen"}
@@ -332,7 +332,7 @@ async def test_devices_switched_off_and_on_come_back_in_their_remote_area(
                 result["flow_id"], {"mirror_devices": mirror_devices}
             )
             await hass.async_block_till_done()
-            device = device_registry.async_get_device(identifiers=identifier)
+            device = device_registry.async_get_device_by_identifier(identifier, mirrored.entry_id)
             assert (device is not None) is mirror_devices
         assert device is not None
         area = ar.async_get(hass).async_get_area(device.area_id or "")
