@@ -108,7 +108,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
     async_migrate_unique_id(hass, entry, coordinator.remote_id)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await coordinator.async_wait_idle()
-    coordinator.sync_devices()  # devices made by the platforms just now get their remote area
     return True
 
 

@@ -75,10 +75,6 @@ class DeviceSync:
         self.hass = hass
         self.entry_id = entry_id
         self._remote_areas = {device_id: d.get("area_id") for device_id, d in devices.items()}
-        # Devices that exist now keep the area they have here; ones made later get the remote's.
-        self._existing = {
-            device.id for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry_id)
-        }
 
     def sync(
         self, devices: RemoteRegistry, areas: RemoteRegistry, used: set[str], enabled: bool
@@ -100,9 +96,7 @@ class DeviceSync:
                 "hw_version": remote.get("hw_version"),
             }
             area_id = remote.get("area_id")
-            recreated = device.id not in self._existing and device.area_id is None
-            self._existing.add(device.id)
-            if recreated or area_id != self._remote_areas.get(remote_id):
+            if area_id != self._remote_areas.get(remote_id):
                 self._remote_areas[remote_id] = area_id
                 area = areas.get(area_id or "")
                 changes["area_id"] = (
