@@ -286,3 +286,19 @@ async def test_a_real_picture_still_passes(
         assert resp.status == 200
         assert resp.content_type == "image/png"
         assert await resp.read() == png
+
+
+async def test_a_frame_that_is_not_json_is_skipped(
+    hass: HomeAssistant, hostile_reset: HostileBed
+) -> None:
+    """Junk on the websocket costs nothing: no reconnect, later changes still arrive."""
+    hostile_reset.server.script.states["sensor.normal"] = RemoteEntity("1")
+    async with hostile_linked(hass, hostile_reset) as entry:
+        websocket = entry.runtime_data.websocket
+        reconnects = websocket.reconnects
+        await hostile_reset.server.async_send_raw("<html>not json</html>")
+        await hostile_reset.server.async_set_state("sensor.normal", "2")
+        local = local_entity_id(hass, entry, "sensor.normal")
+        await wait_for(lambda: hass.states.get(local).state == "2")
+        assert websocket.reconnects == reconnects
+        assert websocket.connected
