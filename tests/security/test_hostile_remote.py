@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 import contextlib
+from contextlib import asynccontextmanager
 from datetime import timedelta
 import logging
 
@@ -10,9 +12,10 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.remote_mtls.api import WebSocketSession
 from custom_components.remote_mtls.const import (
     CONF_EVENT_TYPES,
     CONF_MAX_ENTITIES,
@@ -28,6 +31,18 @@ from ..components.conftest import local_entity_id, wait_for
 from .conftest import HostileBed, add_hostile_entry, hostile_linked
 from .hostile_remote import RawResponse, RemoteEntity
 from .recorder import Recorder
+
+
+@asynccontextmanager
+async def _one_sensor_linked(
+    hass: HomeAssistant, hostile: HostileBed
+) -> AsyncIterator[tuple[MockConfigEntry, WebSocketSession, int]]:
+    """A link to a remote with one sensor; its websocket and its reconnect count so far."""
+    hostile.server.script.states["sensor.normal"] = RemoteEntity("1")
+    async with hostile_linked(hass, hostile) as entry:
+        websocket = entry.runtime_data.websocket
+        yield entry, websocket, websocket.reconnects
+
 
 FORGED = ("tag_scanned", "mobile_app_notification_action", "homeassistant_stop", "state_changed")
 
@@ -97,10 +112,7 @@ async def test_giant_frame_is_refused_and_the_link_heals(
     hass: HomeAssistant, hostile_reset: HostileBed
 ) -> None:
     """A frame over the message limit ends that connection only; nothing of it is kept."""
-    hostile_reset.server.script.states["sensor.normal"] = RemoteEntity("1")
-    async with hostile_linked(hass, hostile_reset) as entry:
-        websocket = entry.runtime_data.websocket
-        reconnects = websocket.reconnects
+    async with _one_sensor_linked(hass, hostile_reset) as (entry, websocket, reconnects):
         giant = '{"id": 1, "type": "event", "event": {"a": {"sensor.x": {"s": "' + "x" * (
             65 * 1024 * 1024
         )
@@ -292,10 +304,7 @@ async def test_a_frame_that_is_not_json_is_skipped(
     hass: HomeAssistant, hostile_reset: HostileBed
 ) -> None:
     """Junk on the websocket costs nothing: no reconnect, later changes still arrive."""
-    hostile_reset.server.script.states["sensor.normal"] = RemoteEntity("1")
-    async with hostile_linked(hass, hostile_reset) as entry:
-        websocket = entry.runtime_data.websocket
-        reconnects = websocket.reconnects
+    async with _one_sensor_linked(hass, hostile_reset) as (entry, websocket, reconnects):
         await hostile_reset.server.async_send_raw("<html>not json</html>")
         await hostile_reset.server.async_set_state("sensor.normal", "2")
         local = local_entity_id(hass, entry, "sensor.normal")

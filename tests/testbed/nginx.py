@@ -14,7 +14,7 @@ from .processes import stop_process_group
 
 VerifyMode = Literal["on", "optional"]
 
-HTTP_TEMPLATE = """\
+MAIN_TEMPLATE = """\
 {user}
 worker_processes 1;
 pid {prefix}/nginx.pid;
@@ -27,13 +27,22 @@ http {{
     fastcgi_temp_path {prefix}/tmp/fastcgi;
     uwsgi_temp_path {prefix}/tmp/uwsgi;
     scgi_temp_path {prefix}/tmp/scgi;
-    map $http_upgrade $connection_upgrade {{
-        default upgrade;
-        '' close;
-    }}
-{servers}
+{http}
 }}
 """
+WEBSOCKET_MAP = """\
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        '' close;
+    }
+"""
+
+
+def main_config(prefix: Path, http: str) -> str:
+    """nginx.conf for a private nginx under `prefix`; `http` goes inside its http block."""
+    user = "user root;" if os.geteuid() == 0 else ""
+    return MAIN_TEMPLATE.format(user=user, prefix=prefix, http=http)
+
 
 # The seed's site: client certificate required, websocket upgrade, long-lived connections.
 SERVER_TEMPLATE = """\
@@ -121,11 +130,7 @@ class Nginx:
             )
             for site in self.sites.values()
         )
-        config = HTTP_TEMPLATE.format(
-            user="user root;" if os.geteuid() == 0 else "",
-            prefix=self.prefix,
-            servers=servers,
-        )
+        config = main_config(self.prefix, WEBSOCKET_MAP + servers)
         path = self.prefix / "nginx.conf"
         path.write_text(config)
         return path

@@ -23,7 +23,7 @@ import sys
 import time
 
 from .certs import ServerFiles
-from .nginx import nginx_binary
+from .nginx import main_config, nginx_binary
 from .ports import free_port, wait_for_port
 from .processes import stop_process_group
 
@@ -116,23 +116,6 @@ RECIPES = {
         },
     ),
 }
-
-NGINX_MAIN = """\
-{user}
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log info;
-events {{ worker_connections 1024; }}
-http {{
-    access_log {prefix}/access.log;
-    client_body_temp_path {prefix}/tmp/body;
-    proxy_temp_path {prefix}/tmp/proxy;
-    fastcgi_temp_path {prefix}/tmp/fastcgi;
-    uwsgi_temp_path {prefix}/tmp/uwsgi;
-    scgi_temp_path {prefix}/tmp/scgi;
-    include {site};
-}}
-"""
 
 # Debian's apache2.conf, reduced to what a site relies on, with paths in the prefix.
 APACHE_MAIN = """\
@@ -233,9 +216,7 @@ class RecipeProxy:
         if self.name == "nginx":
             (self.prefix / "tmp").mkdir(exist_ok=True)
             main = self.prefix / "main.conf"
-            main.write_text(
-                NGINX_MAIN.format(user="user root;" if root else "", prefix=self.prefix, site=site)
-            )
+            main.write_text(main_config(self.prefix, f"    include {site};"))
             return [nginx_binary(), "-p", str(self.prefix), "-c", str(main), "-g", "daemon off;"]
         if self.name.startswith("apache"):
             (self.prefix / "run").mkdir(exist_ok=True)
