@@ -11,7 +11,6 @@ from homeassistant.const import Platform
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator
 from .entity import Attr, RemoteEntity, RemoteOnOff, mirrored_platform
-from .image import RefusedImages, async_fetch_image
 
 PARALLEL_UPDATES = 0
 
@@ -26,7 +25,6 @@ class RemoteCamera(RemoteOnOff, Camera):
         """Set up the camera entity, then follow the remote."""
         Camera.__init__(self)
         RemoteEntity.__init__(self, coordinator, mirror)
-        self._refused_images = RefusedImages()
 
     def _apply_state(self, state: RemoteState) -> None:
         self._attr_supported_features &= ~CameraEntityFeature.STREAM
@@ -47,11 +45,9 @@ class RemoteCamera(RemoteOnOff, Camera):
         size = {name: value for name, value in (("width", width), ("height", height)) if value}
         if size:
             path += f"?{urlencode(size)}"
-        content, content_type = await async_fetch_image(
-            self.coordinator, path, self.entity_id, self._refused_images
-        )
-        if content_type:
-            self.content_type = content_type
+        if (image := await self.coordinator.images.async_fetch(self.entity_id, path)) is None:
+            return None
+        content, self.content_type = image
         return content
 
     async def async_enable_motion_detection(self) -> None:

@@ -37,6 +37,7 @@ from .api import (
     EntityChanges,
     NotConnected,
     RemoteClient,
+    RemoteError,
     RemoteState,
     WebSocketSession,
     remote_instance_id,
@@ -68,6 +69,7 @@ from .issues import (
 )
 from .limits import DEFAULT_MAX_ENTITIES, bounded_state
 from .remote_events import EventForwarder, forwardable_event_types
+from .remote_images import RemoteImages
 from .routes import local_platform
 
 _LOGGER = logging.getLogger(__name__)
@@ -131,6 +133,7 @@ class RemoteCoordinator:
         self.entry = entry
         self.client = client
         self.websocket = websocket
+        self.images = RemoteImages(client)
         self.filter = MirrorFilter.from_options(entry.options)
         self.mirror_devices: bool = entry.options.get(CONF_MIRROR_DEVICES, True)
         self.max_entities: int = int(entry.options.get(CONF_MAX_ENTITIES, DEFAULT_MAX_ENTITIES))
@@ -304,6 +307,16 @@ class RemoteCoordinator:
             return await self.websocket.call_service(
                 domain, service, data, target, return_response=return_response
             )
+
+    async def async_event_types(self) -> list[str]:
+        """Event types the remote knows of that may be forwarded (none while unreachable)."""
+        if not self.connected:
+            return []
+        try:
+            known = await self.client.event_types()
+        except RemoteError:
+            return []
+        return forwardable_event_types(known)
 
     async def async_command(self, message: dict[str, Any]) -> Any:
         """Send a websocket command to the remote; errors as Home Assistant errors."""

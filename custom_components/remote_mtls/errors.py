@@ -65,7 +65,7 @@ VALIDATION_CODES: Final = frozenset({"service_validation_error", "invalid_format
 
 @contextmanager
 def translated_errors(service: str) -> Iterator[None]:
-    """Turn the client's command errors into translated Home Assistant errors."""
+    """Turn the client's errors into translated Home Assistant errors (the one error path)."""
     try:
         yield
     except NotConnected as err:
@@ -90,4 +90,10 @@ def translated_errors(service: str) -> Iterator[None]:
             translation_domain=DOMAIN,
             translation_key="remote_failed",
             translation_placeholders=placeholders,
+        ) from err
+    except RemoteError as err:  # the link itself failed (REST): its reason, never its address
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="remote_failed",
+            translation_placeholders={"service": service, "message": safe_description(err)},
         ) from err

@@ -32,11 +32,9 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
-from .api import RemoteError, RemoteState
+from .api import RemoteState
 from .const import DOMAIN
-from .coordinator import Mirror, RemoteCoordinator
 from .entity import Attr, RemoteOnOff, as_list, mirrored_platform
-from .image import RefusedImages
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -88,11 +86,6 @@ class RemoteMediaPlayer(RemoteOnOff, MediaPlayerEntity):
     _image: tuple[str, Image] | None = None
     _thumbnails: OrderedDict[tuple[str, str, str | None], str] | None = None
 
-    def __init__(self, coordinator: RemoteCoordinator, mirror: Mirror) -> None:
-        """Set up the media player, then follow the remote."""
-        super().__init__(coordinator, mirror)
-        self._refused_images = RefusedImages()
-
     def _apply_state(self, state: RemoteState) -> None:
         try:
             self._attr_state = MediaPlayerState(state.state)
@@ -141,8 +134,8 @@ class RemoteMediaPlayer(RemoteOnOff, MediaPlayerEntity):
     async def _async_fetch_remote(self, path: str) -> Image:
         """Bytes and their own raster type; (None, None) when refused or not fetched."""
         try:
-            image = await self._refused_images.async_fetch(self.coordinator, self.entity_id, path)
-        except RemoteError as err:
+            image = await self.coordinator.images.async_fetch(self.entity_id, path)
+        except HomeAssistantError as err:
             _LOGGER.debug(
                 "%s: image %s not fetched: %s", self.entity_id, path.partition("?")[0], err
             )

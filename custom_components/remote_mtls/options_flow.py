@@ -17,7 +17,6 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from .api import RemoteError
 from .const import (
     CONF_AREAS,
     CONF_EVENT_TYPES,
@@ -97,17 +96,6 @@ def options_schema(
     )
 
 
-async def _async_event_types(coordinator: RemoteCoordinator | None) -> list[str]:
-    """Event types the remote knows of, as suggestions (none while it cannot be asked)."""
-    if coordinator is None or not coordinator.connected:
-        return []
-    try:
-        known = await coordinator.client.event_types()
-    except RemoteError:
-        return []
-    return [event_type for event_type in known if not forbidden_event_type(event_type)]
-
-
 class RemoteMtlsOptionsFlow(OptionsFlowWithReload):
     """Change what is mirrored; the link reloads with the new options."""
 
@@ -130,7 +118,8 @@ class RemoteMtlsOptionsFlow(OptionsFlowWithReload):
         coordinator = getattr(entry, "runtime_data", None)
         if not isinstance(coordinator, RemoteCoordinator):
             coordinator = None
-        schema = options_schema(coordinator, await _async_event_types(coordinator))
+        event_types = await coordinator.async_event_types() if coordinator is not None else []
+        schema = options_schema(coordinator, event_types)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(schema, user_input or entry.options),

@@ -13,8 +13,7 @@ from homeassistant.core import Event, EventStateChangedData, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_state_change_event
 
-from .api import RemoteError, RemoteState
-from .const import DOMAIN
+from .api import RemoteState
 from .entity import Attr, RemoteEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
@@ -102,16 +101,9 @@ class RemoteUpdate(RemoteEntity, UpdateEntity):
 
     async def async_release_notes(self) -> str | None:
         """Fetch the release notes from the remote."""
-        try:
-            notes = await self.coordinator.websocket.command(
-                {"type": "update/release_notes", "entity_id": self.remote_entity_id}
-            )
-        except RemoteError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="remote_failed",
-                translation_placeholders={"service": "update/release_notes", "message": str(err)},
-            ) from err
+        notes = await self.coordinator.async_command(
+            {"type": "update/release_notes", "entity_id": self.remote_entity_id}
+        )
         return None if notes is None else str(notes)
 
 

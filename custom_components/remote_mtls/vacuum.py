@@ -11,10 +11,9 @@ from homeassistant.components.vacuum.const import (
     VacuumEntityFeature,
 )
 from homeassistant.const import Platform
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 
-from .api import RemoteError, RemoteState
-from .const import DOMAIN
+from .api import RemoteState
 from .entity import Attr, RemoteEntity, as_list, mirrored_platform
 
 PARALLEL_UPDATES = 0
@@ -74,16 +73,9 @@ class RemoteVacuum(RemoteEntity, StateVacuumEntity):
 
     async def async_get_segments(self) -> list[Segment]:
         """Return the remote vacuum's segments."""
-        try:
-            result = await self.coordinator.websocket.command(
-                {"type": "vacuum/get_segments", "entity_id": self.remote_entity_id}
-            )
-        except RemoteError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="remote_failed",
-                translation_placeholders={"service": "vacuum/get_segments", "message": str(err)},
-            ) from err
+        result = await self.coordinator.async_command(
+            {"type": "vacuum/get_segments", "entity_id": self.remote_entity_id}
+        )
         return [
             Segment(id=segment["id"], name=segment["name"], group=segment.get("group"))
             for segment in result["segments"]

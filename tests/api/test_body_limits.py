@@ -8,8 +8,7 @@ import contextlib
 import io
 import json
 import logging
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -26,7 +25,7 @@ from custom_components.remote_mtls.api import (
     client as client_module,
     images,
 )
-from custom_components.remote_mtls.image import RefusedImages, async_fetch_image
+from custom_components.remote_mtls.remote_images import RemoteImages
 
 LIMIT = 4096  # the tests' cap for JSON and images alike: small, so the tests are fast
 
@@ -232,27 +231,25 @@ async def test_not_json_still_not_home_assistant(remote: RemoteClient) -> None:
 async def test_refused_images_warn_once_per_entity(
     remote: RemoteClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    coordinator = cast(Any, SimpleNamespace(client=remote))
-    camera, other = RefusedImages(), RefusedImages()
-    caplog.set_level(logging.DEBUG, logger="custom_components.remote_mtls.image")
+    images = RemoteImages(remote)
+    caplog.set_level(logging.DEBUG, logger="custom_components.remote_mtls.remote_images")
 
     def ours() -> list[logging.LogRecord]:
-        return [r for r in caplog.records if r.name == "custom_components.remote_mtls.image"]
+        return [
+            r for r in caplog.records if r.name == "custom_components.remote_mtls.remote_images"
+        ]
 
     def warnings() -> list[str]:
         return [r.getMessage() for r in ours() if r.levelno >= logging.WARNING]
 
-    async def fetch(path: str, refusals: RefusedImages, entity_id: str) -> Any:
-        return await async_fetch_image(coordinator, path, entity_id, refusals)
-
-    assert await fetch("/img/html", camera, "camera.front") == (None, None)
-    assert await fetch("/img/svg", camera, "camera.front") == (None, None)
-    assert await fetch("/img/big_chunked", camera, "camera.front") == (None, None)
+    assert await images.async_fetch("camera.front", "/img/html") is None
+    assert await images.async_fetch("camera.front", "/img/svg") is None
+    assert await images.async_fetch("camera.front", "/img/big_chunked") is None
     assert warnings() == [
         "camera.front: the remote's image was refused (unsafe_image/not_raster); no image is served"
     ]
     # Another entity has its own warning; the remote's address is never in the log.
-    assert await fetch("/img/big", other, "image.door") == (None, None)
+    assert await images.async_fetch("image.door", "/img/big") is None
     assert len(warnings()) == 2
     assert "image.door" in warnings()[1]
     assert "response_too_large" in warnings()[1]
@@ -261,6 +258,6 @@ async def test_refused_images_warn_once_per_entity(
     assert "/img/" not in logged
     assert len(ours()) == 4  # the later refusals of camera.front at debug level
     # A good image is served with the type of its bytes and re-arms the warning.
-    assert await fetch("/img/png_chunked", camera, "camera.front") == (PNG, "image/png")
-    assert await fetch("/img/html", camera, "camera.front") == (None, None)
+    assert await images.async_fetch("camera.front", "/img/png_chunked") == (PNG, "image/png")
+    assert await images.async_fetch("camera.front", "/img/html") is None
     assert len(warnings()) == 3
