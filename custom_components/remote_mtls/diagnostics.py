@@ -44,6 +44,7 @@ def _certificate(coordinator: RemoteCoordinator) -> dict[str, Any] | None:
         "not_after": identity.not_after.isoformat(),
         "fingerprint_sha256": identity.fingerprint_sha256,
         "key_type": identity.key_type,
+        "allows_client_auth": identity.allows_client_auth,
         "intermediates": len(identity.intermediates),
         "ca_certificates": len(identity.ca_certificates),
     }

@@ -88,7 +88,7 @@ def _routes() -> web.Application:
 
     app = web.Application()
     app.router.add_get("/img/endless", endless)
-    app.router.add_get("/api/states", fixed(BIG_JSON, "application/json"))
+    app.router.add_get("/api/events", fixed(BIG_JSON, "application/json"))
     app.router.add_get("/api/states/chunked", chunked(BIG_JSON, "application/json"))
     app.router.add_get("/api/", fixed('{"message": "API running."}', "application/json"))
     app.router.add_get("/api/exact", fixed(b"[" + b" " * (LIMIT - 2) + b"]", "application/json"))
@@ -146,7 +146,7 @@ async def _raw_server(answer: bytes) -> tuple[asyncio.Server, str]:
 async def test_json_over_the_limit(remote: RemoteClient) -> None:
     assert len(BIG_JSON) > LIMIT
     with pytest.raises(ResponseTooLarge) as err:
-        await remote.get_states()  # refused by its Content-Length
+        await remote.event_types()  # refused by its Content-Length
     assert err.value.reason == "response_too_large"
     assert err.value.detail == "content_length"
     with pytest.raises(ResponseTooLarge) as err:

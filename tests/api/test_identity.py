@@ -30,13 +30,13 @@ def test_every_p12_format_loads(testbed: TestBed, fmt: P12Format) -> None:
     password = "" if fmt is P12Format.NO_PASSWORD else P12_PASSWORD
     identity = ClientIdentity.from_pkcs12(testbed.p12(fmt=fmt, password=password), password)
     assert identity.certificate == testbed.pki.client.cert
-    assert identity.common_name == "test-client"
+    assert identity.subject == "CN=test-client"
     assert identity.key_matches
 
 
 def test_empty_password_p12(testbed: TestBed) -> None:
     data = export_p12(testbed.pki.client, "", P12Format.MODERN)
-    assert ClientIdentity.from_pkcs12(data, "").common_name == "test-client"
+    assert ClientIdentity.from_pkcs12(data, "").subject == "CN=test-client"
 
 
 def test_facts(testbed: TestBed) -> None:

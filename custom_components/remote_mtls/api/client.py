@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import json
 import ssl
 from typing import Any, Final
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp import hdrs
@@ -15,7 +15,6 @@ from . import images
 from .diagnose import diagnose_exception, diagnose_status
 from .errors import (
     CertificateRequired,
-    CommandError,
     HttpsRequired,
     InvalidToken,
     NotHomeAssistant,
@@ -119,7 +118,6 @@ class RemoteClient:
         method: str,
         path: str,
         *,
-        payload: Any = None,
         auth: bool = True,
         raw: bool = False,
         limit: int | None = None,
@@ -138,7 +136,6 @@ class RemoteClient:
             async with self.session.request(
                 method,
                 self.url + path,
-                json=payload,
                 headers=headers,
                 ssl=self._ssl(),
                 timeout=self.timeout,
@@ -146,7 +143,8 @@ class RemoteClient:
             ) as resp:
                 if resp.status not in ok_statuses:
                     body = await read_at_most(resp.content, ERROR_BODY_BYTES)
-                    raise self._status_error(resp.status, body, command=method == "POST")
+                    text = body.decode(errors="replace")
+                    raise diagnose_status(resp.status, text, sent_certificate=self.sent_certificate)
                 body = await read_limited(resp, MAX_REST_BODY if limit is None else limit)
                 if raw:
                     return body, resp.headers.get(hdrs.CONTENT_TYPE)
@@ -158,17 +156,6 @@ class RemoteClient:
             return json.loads(body)
         except ValueError:
             raise NotHomeAssistant("The answer is not JSON", detail="not_json") from None
-
-    def _status_error(self, status: int, body: bytes, *, command: bool) -> Exception:
-        text = body[:4096].decode(errors="replace")
-        if command and status in (400, 500) and "SSL certificate" not in text:
-            # Home Assistant refused the service call itself (invalid data, validation error).
-            try:
-                message = json.loads(text).get("message", text)
-            except ValueError, AttributeError:
-                message = text
-            return CommandError(str(message), code=f"http_{status}")
-        return diagnose_status(status, text, sent_certificate=self.sent_certificate)
 
     async def probe(self) -> ProbeResult:
         """Check, without a token, that this is Home Assistant and whether it wants a certificate.
@@ -201,36 +188,6 @@ class RemoteClient:
         if not isinstance(result, dict) or "message" not in result:
             raise NotHomeAssistant("Unexpected answer from /api/")
         return str(result["message"])
-
-    async def get_config(self) -> dict[str, Any]:
-        """GET /api/config."""
-        result: dict[str, Any] = await self._request("GET", "/api/config")
-        return result
-
-    async def get_states(self) -> list[dict[str, Any]]:
-        """GET /api/states."""
-        result: list[dict[str, Any]] = await self._request("GET", "/api/states")
-        return result
-
-    async def call_service(
-        self,
-        domain: str,
-        service: str,
-        data: dict[str, Any] | None = None,
-        *,
-        return_response: bool = False,
-    ) -> Any:
-        """POST /api/services/<domain>/<service>; with return_response the response data."""
-        path = f"/api/services/{quote(domain)}/{quote(service)}"
-        if return_response:
-            path += "?return_response"
-        result = await self._request("POST", path, payload=data or {})
-        return result.get("service_response") if return_response else result
-
-    async def camera_proxy(self, entity_id: str) -> bytes:
-        """GET /api/camera_proxy/<entity_id> image bytes."""
-        body, _content_type = await self.get_image(f"/api/camera_proxy/{quote(entity_id)}")
-        return body
 
     async def get_image(self, path: str) -> tuple[bytes, str]:
         """GET an image of the remote (an entity_picture path, a proxy) and its content type.

@@ -134,12 +134,6 @@ class ClientIdentity:
         return self.certificate.subject.rfc4514_string()
 
     @property
-    def common_name(self) -> str:
-        """The subject's common name, else the whole subject."""
-        names = self.certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-        return str(names[0].value) if names else self.subject
-
-    @property
     def issuer(self) -> str:
         """Issuer as an RFC 4514 string."""
         return self.certificate.issuer.rfc4514_string()
