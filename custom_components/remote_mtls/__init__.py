@@ -29,6 +29,7 @@ from .api import (
     pem_bundle,
 )
 from .api.errors import RemoteError
+from .client_factory import TlsSettings, async_create_client, async_load_identity
 from .const import CONF_SECRET_KEY, CONF_VERIFY_SSL, DOMAIN, TRUST_EXPLICIT_VERSION
 from .coordinator import RemoteCoordinator, RemoteMtlsConfigEntry
 from .errors import AUTH_REASONS, CERTIFICATE_REFUSED_REASONS, safe_description
@@ -38,9 +39,8 @@ from .issues import (
     async_delete_entry_issues,
     async_set_issue,
 )
-from .link import TlsSettings, async_create_client, async_load_identity
+from .platform_map import PLATFORMS
 from .remote_identity import async_migrate_unique_id
-from .routes import PLATFORMS
 from .secret_store import (
     Secrets,
     async_load_secrets,

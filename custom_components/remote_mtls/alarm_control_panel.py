@@ -13,7 +13,7 @@ from homeassistant.components.alarm_control_panel.const import (
 from homeassistant.const import Platform
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, mirrored_platform
+from .entity import Attr, MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
@@ -30,7 +30,7 @@ def _code(code: str | None) -> dict[str, Any]:
     return {"code": code} if code else {}
 
 
-class RemoteAlarmPanel(RemoteEntity, AlarmControlPanelEntity):
+class RemoteAlarmPanel(MirroredEntity, AlarmControlPanelEntity):
     """A remote alarm panel; the local check for a required arm code runs first."""
 
     feature_type = AlarmControlPanelEntityFeature

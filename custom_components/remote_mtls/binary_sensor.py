@@ -8,9 +8,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RemoteState
-from .connection import ConnectivitySensor
 from .coordinator import RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors, on_off
+from .entity import MirroredEntity, async_setup_mirrors, on_off
+from .link_entities import ConnectivitySensor
 
 PARALLEL_UPDATES = 0
 
@@ -25,7 +25,7 @@ async def async_setup_entry(
     async_setup_mirrors(entry.runtime_data, Platform.BINARY_SENSOR, RemoteBinarySensor)
 
 
-class RemoteBinarySensor(RemoteEntity, BinarySensorEntity):
+class RemoteBinarySensor(MirroredEntity, BinarySensorEntity):
     """A remote binary sensor."""
 
     def _apply_state(self, state: RemoteState) -> None:

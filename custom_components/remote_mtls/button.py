@@ -5,12 +5,12 @@ from __future__ import annotations
 from homeassistant.components.button import ButtonEntity
 from homeassistant.const import Platform
 
-from .entity import RemoteEntity, mirrored_platform
+from .entity import MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteButton(RemoteEntity, ButtonEntity):
+class RemoteButton(MirroredEntity, ButtonEntity):
     """Pressing it presses the remote button."""
 
     async def async_press(self) -> None:

@@ -16,7 +16,7 @@ from homeassistant.util import dt as dt_util
 
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry
-from .entity import RemoteEntity, async_setup_mirrors
+from .entity import MirroredEntity, async_setup_mirrors
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ async def async_setup_entry(
         dt_util.get_default_time_zone()
     )
 
-    def _create(coordinator: RemoteCoordinator, mirror: Mirror) -> RemoteEntity:
+    def _create(coordinator: RemoteCoordinator, mirror: Mirror) -> MirroredEntity:
         return RemoteCalendar(coordinator, mirror, zone)
 
     async_setup_mirrors(coordinator, Platform.CALENDAR, _create)
@@ -74,7 +74,7 @@ def _event_data(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {key: kwargs[key] for key in EVENT_FIELDS if kwargs.get(key) is not None}
 
 
-class RemoteCalendar(RemoteEntity, CalendarEntity):
+class RemoteCalendar(MirroredEntity, CalendarEntity):
     """The event comes from the remote's state attributes; lists and edits go to the remote."""
 
     feature_type = CalendarEntityFeature

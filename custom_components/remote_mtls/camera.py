@@ -10,7 +10,7 @@ from homeassistant.const import Platform
 
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator
-from .entity import Attr, RemoteEntity, RemoteOnOff, mirrored_platform
+from .entity import Attr, MirroredEntity, RemoteOnOff, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
@@ -24,7 +24,7 @@ class RemoteCamera(RemoteOnOff, Camera):
     def __init__(self, coordinator: RemoteCoordinator, mirror: Mirror) -> None:
         """Set up the camera entity, then follow the remote."""
         Camera.__init__(self)
-        RemoteEntity.__init__(self, coordinator, mirror)
+        MirroredEntity.__init__(self, coordinator, mirror)
 
     def _apply_state(self, state: RemoteState) -> None:
         self._attr_supported_features &= ~CameraEntityFeature.STREAM

@@ -38,6 +38,7 @@ from .api import (
     pem_bundle,
     remote_instance_id,
 )
+from .client_factory import TlsSettings, async_create_client, async_load_identity
 from .const import (
     CONF_CA_CERTIFICATE,
     CONF_CERT_FINGERPRINT,
@@ -53,7 +54,6 @@ from .const import (
     TRUST_EXPLICIT_VERSION,
 )
 from .errors import FORM_ERRORS, IDENTITY_REASONS, form_error
-from .link import TlsSettings, async_create_client, async_load_identity
 from .options_flow import RemoteMtlsOptionsFlow
 from .remote_identity import is_url_identity
 from .secret_store import Secrets, async_load_secrets, async_save_secrets

@@ -68,9 +68,10 @@ from .issues import (
     async_set_issue,
 )
 from .limits import DEFAULT_MAX_ENTITIES, bounded_state
+from .platform_map import local_platform
 from .remote_events import EventForwarder, forwardable_event_types
 from .remote_images import RemoteImages
-from .routes import local_platform
+from .scoped_ids import remote_id_of, scoped_id
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -477,7 +478,7 @@ class RemoteCoordinator:
         if self._key_by_entity_id.get(mirror.entity_id) == key:
             del self._key_by_entity_id[mirror.entity_id]
         entity_registry = er.async_get(self.hass)
-        unique_id = f"{self.entry_id}-{key}"
+        unique_id = scoped_id(self.entry_id, key)
         if entity_id := entity_registry.async_get_entity_id(mirror.platform, DOMAIN, unique_id):
             entity_registry.async_remove(entity_id)
 
@@ -579,10 +580,9 @@ class RemoteCoordinator:
         if self.remote_config.get("state") != "RUNNING":
             return  # a remote still starting may not have all its entities yet
         entity_registry = er.async_get(self.hass)
-        wanted = {f"{self.entry_id}-{key}" for key in self.mirrors}
-        prefix = f"{self.entry_id}-"
         for entry in er.async_entries_for_config_entry(entity_registry, self.entry_id):
-            if entry.unique_id.startswith(prefix) and entry.unique_id not in wanted:
+            key = remote_id_of(self.entry_id, entry.unique_id)
+            if key is not None and key not in self.mirrors:
                 entity_registry.async_remove(entry.entity_id)
 
 

@@ -8,7 +8,7 @@ from homeassistant.components.cover import CoverEntity, CoverEntityFeature, Cove
 from homeassistant.const import Platform
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, as_list, mirrored_platform
+from .entity import Attr, MirroredEntity, as_list, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
@@ -22,7 +22,7 @@ def closed_from_state(state: RemoteState) -> bool | None:
     return False if state.state == CoverState.OPEN else None
 
 
-class RemoteCover(RemoteEntity, CoverEntity):
+class RemoteCover(MirroredEntity, CoverEntity):
     """A remote cover; toggles are left to the remote, which knows its last direction."""
 
     feature_type = CoverEntityFeature

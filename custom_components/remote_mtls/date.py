@@ -9,12 +9,12 @@ from homeassistant.const import Platform
 from homeassistant.util import dt as dt_util
 
 from .api import RemoteState
-from .entity import RemoteEntity, mirrored_platform
+from .entity import MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteDate(RemoteEntity, DateEntity):
+class RemoteDate(MirroredEntity, DateEntity):
     """date.set_value, or input_datetime.set_datetime with a date."""
 
     def _apply_state(self, state: RemoteState) -> None:

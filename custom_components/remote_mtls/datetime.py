@@ -9,12 +9,12 @@ from homeassistant.const import Platform
 from homeassistant.util import dt as dt_util
 
 from .api import RemoteState
-from .entity import RemoteEntity, by_remote_domain, mirrored_platform
+from .entity import MirroredEntity, by_remote_domain, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteDateTime(RemoteEntity, DateTimeEntity):
+class RemoteDateTime(MirroredEntity, DateTimeEntity):
     """A remote datetime: its state is an ISO timestamp with an offset."""
 
     def _apply_state(self, state: RemoteState) -> None:

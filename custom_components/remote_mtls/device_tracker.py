@@ -18,12 +18,12 @@ from homeassistant.const import (
 
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator
-from .entity import Attr, RemoteEntity, mirrored_platform
+from .entity import Attr, MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-def _create(coordinator: RemoteCoordinator, mirror: Mirror) -> RemoteEntity:
+def _create(coordinator: RemoteCoordinator, mirror: Mirror) -> MirroredEntity:
     """Create a position tracker for GPS sources (or any with coordinates), else a scanner."""
     attributes = mirror.state.attributes
     source = attributes.get("source_type", SourceType.GPS)
@@ -37,7 +37,7 @@ def _source_type(state: RemoteState, default: SourceType) -> SourceType:
     return SourceType(value) if value in set(SourceType) else default
 
 
-class _RemoteTrackerBase(RemoteEntity):
+class _RemoteTrackerBase(MirroredEntity):
     """The remote's state string and entity category, whatever the platform would compute."""
 
     _remote_state: str | None = None

@@ -11,6 +11,7 @@ from homeassistant.helpers import area_registry as ar, device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 
 from .const import DOMAIN
+from .scoped_ids import remote_id_of, scoped_id
 
 type RemoteRegistry = dict[str, dict[str, Any]]
 
@@ -22,10 +23,9 @@ def device_name(device: dict[str, Any]) -> str | None:
 
 def remote_device_id(entry_id: str, device: dr.DeviceEntry) -> str | None:
     """Return the remote device id behind a local device (None for the hub)."""
-    prefix = f"{entry_id}-"
     for domain, identifier in device.identifiers:
-        if domain == DOMAIN and identifier.startswith(prefix):
-            return identifier[len(prefix) :]
+        if domain == DOMAIN and (remote_id := remote_id_of(entry_id, identifier)) is not None:
+            return remote_id
     return None
 
 
@@ -34,7 +34,7 @@ def mirrored_device_info(
 ) -> DeviceInfo:
     """Describe the local mirror of a remote device, linked to the hub."""
     info = DeviceInfo(
-        identifiers={(DOMAIN, f"{entry_id}-{device['id']}")},
+        identifiers={(DOMAIN, scoped_id(entry_id, device["id"]))},
         name=device_name(device),
         manufacturer=device.get("manufacturer"),
         model=device.get("model"),

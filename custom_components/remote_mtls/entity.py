@@ -1,6 +1,6 @@
 """The one base entity: a local entity whose state and attributes come from a remote entity.
 
-Platforms subclass `RemoteEntity` with a table of `Attr` (remote attribute -> `_attr_<name>`),
+Platforms subclass `MirroredEntity` with a table of `Attr` (remote attribute -> `_attr_<name>`),
 a `_apply_state` hook for the state itself, and service methods that call `_async_call`.
 Remote attributes the local platform does not produce itself stay visible as extra attributes.
 Remote data the local platform cannot show (wrong types, impossible values) makes the entity
@@ -42,6 +42,7 @@ from homeassistant.helpers.entity_platform import (
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry
 from .devices import device_name
+from .scoped_ids import scoped_id
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class Attr:
     keep_default: bool = False
 
 
-class RemoteEntity(Entity):
+class MirroredEntity(Entity):
     """A local entity mirroring one remote entity."""
 
     _attr_should_poll = False
@@ -89,7 +90,7 @@ class RemoteEntity(Entity):
         """Describe the entity from the remote state and registry entry."""
         self.coordinator = coordinator
         self.mirror = mirror
-        self._attr_unique_id = f"{coordinator.entry_id}-{mirror.key}"
+        self._attr_unique_id = scoped_id(coordinator.entry_id, mirror.key)
         self._attr_device_info = coordinator.device_info(mirror)
         self.entity_id = f"{mirror.platform}.{mirror.entity_id.partition('.')[2]}"
         registry = mirror.registry or {}
@@ -236,7 +237,7 @@ class RemoteEntity(Entity):
         )
 
 
-class RemoteOnOff(RemoteEntity):
+class RemoteOnOff(MirroredEntity):
     """turn_on, turn_off and toggle run on the remote with the arguments Home Assistant gave."""
 
     async def async_turn_on(self, **kwargs: Any) -> None:
@@ -252,7 +253,7 @@ class RemoteOnOff(RemoteEntity):
         await self._async_call("toggle", kwargs)
 
 
-type EntityFactory = Callable[[RemoteCoordinator, Mirror], RemoteEntity]
+type EntityFactory = Callable[[RemoteCoordinator, Mirror], MirroredEntity]
 
 
 type PlatformSetup = Callable[
@@ -294,11 +295,11 @@ def mirrored_platform(platform: Platform, factory: EntityFactory) -> PlatformSet
 
 
 def by_remote_domain(
-    classes: Mapping[str, type[RemoteEntity]], default: type[RemoteEntity]
+    classes: Mapping[str, type[MirroredEntity]], default: type[MirroredEntity]
 ) -> EntityFactory:
     """Return a factory choosing the entity class by the remote domain."""
 
-    def _create(coordinator: RemoteCoordinator, mirror: Mirror) -> RemoteEntity:
+    def _create(coordinator: RemoteCoordinator, mirror: Mirror) -> MirroredEntity:
         return classes.get(mirror.domain, default)(coordinator, mirror)
 
     return _create

@@ -8,7 +8,7 @@ from homeassistant.components.event import EventEntity
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 
 from .api import RemoteState
-from .entity import COMMON_ATTRIBUTES, RemoteEntity, mirrored_platform
+from .entity import COMMON_ATTRIBUTES, MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -16,7 +16,7 @@ EVENT_TYPE = "event_type"
 EVENT_TYPES = "event_types"
 
 
-class RemoteEvent(RemoteEntity, EventEntity):
+class RemoteEvent(MirroredEntity, EventEntity):
     """Fires when the remote's state (the time of its last event) changes.
 
     The event already shown by the first snapshot is not fired again, so the local state is

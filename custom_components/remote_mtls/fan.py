@@ -9,7 +9,7 @@ from homeassistant.components.fan.const import FanEntityFeature
 from homeassistant.const import Platform
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, as_list, mirrored_platform, on_off
+from .entity import Attr, MirroredEntity, as_list, mirrored_platform, on_off
 
 PARALLEL_UPDATES = 0
 
@@ -24,7 +24,7 @@ def _step(percentage_step: int | None) -> dict[str, Any]:
     return {} if percentage_step is None else {"percentage_step": percentage_step}
 
 
-class RemoteFan(RemoteEntity, FanEntity):
+class RemoteFan(MirroredEntity, FanEntity):
     """A remote fan; on/off is the remote state, not derived from the speed."""
 
     feature_type = FanEntityFeature

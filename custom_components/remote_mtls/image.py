@@ -10,18 +10,18 @@ from homeassistant.util import dt as dt_util
 
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator
-from .entity import RemoteEntity, mirrored_platform
+from .entity import MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteImage(RemoteEntity, ImageEntity):
+class RemoteImage(MirroredEntity, ImageEntity):
     """State is the remote's image_last_updated; bytes come from its /api/image_proxy."""
 
     def __init__(self, coordinator: RemoteCoordinator, mirror: Mirror) -> None:
         """Set up the image entity, then follow the remote."""
         ImageEntity.__init__(self, coordinator.hass)
-        RemoteEntity.__init__(self, coordinator, mirror)
+        MirroredEntity.__init__(self, coordinator, mirror)
 
     def _apply_state(self, state: RemoteState) -> None:
         self._attr_image_last_updated = dt_util.parse_datetime(state.state)

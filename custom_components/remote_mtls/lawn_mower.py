@@ -7,12 +7,12 @@ from homeassistant.components.lawn_mower.const import LawnMowerActivity, LawnMow
 from homeassistant.const import Platform
 
 from .api import RemoteState
-from .entity import RemoteEntity, mirrored_platform
+from .entity import MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteLawnMower(RemoteEntity, LawnMowerEntity):
+class RemoteLawnMower(MirroredEntity, LawnMowerEntity):
     """A remote lawn mower."""
 
     feature_type = LawnMowerEntityFeature

@@ -9,13 +9,13 @@ from homeassistant.components.lock.const import LockEntityFeature, LockState
 from homeassistant.const import Platform
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, mirrored_platform
+from .entity import Attr, MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOCK_STATES = frozenset(LockState)
 
 
-class RemoteLock(RemoteEntity, LockEntity):
+class RemoteLock(MirroredEntity, LockEntity):
     """A remote lock; the local code check (code_format) runs before the call is forwarded."""
 
     feature_type = LockEntityFeature

@@ -35,6 +35,7 @@ from homeassistant.util import dt as dt_util
 from .api import RemoteState
 from .const import DOMAIN
 from .entity import Attr, RemoteOnOff, as_list, mirrored_platform
+from .scoped_ids import remote_id_of, scoped_id
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class RemoteMediaPlayer(RemoteOnOff, MediaPlayerEntity):
             return remote_id
         mirror = coordinator.mirrors[key]
         local = er.async_get(coordinator.hass).async_get_entity_id(
-            mirror.platform, DOMAIN, f"{coordinator.entry_id}-{key}"
+            mirror.platform, DOMAIN, scoped_id(coordinator.entry_id, key)
         )
         # Not registered yet (being added right now): the id it asks for.
         return local or f"{mirror.platform}.{remote_id.partition('.')[2]}"
@@ -123,10 +124,10 @@ class RemoteMediaPlayer(RemoteOnOff, MediaPlayerEntity):
     def _remote_id(self, local_id: str) -> str:
         """Return the remote id of a local mirror; other ids are passed on unchanged."""
         entry = er.async_get(self.hass).async_get(local_id)
-        prefix = f"{self.coordinator.entry_id}-"
-        if entry is None or entry.platform != DOMAIN or not entry.unique_id.startswith(prefix):
+        if entry is None or entry.platform != DOMAIN:
             return local_id
-        mirror = self.coordinator.mirrors.get(entry.unique_id[len(prefix) :])
+        key = remote_id_of(self.coordinator.entry_id, entry.unique_id)
+        mirror = self.coordinator.mirrors.get(key) if key is not None else None
         return local_id if mirror is None else mirror.entity_id
 
     # Artwork ------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from homeassistant.components.notify.const import NotifyEntityFeature
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 
 from .api import RemoteState
-from .entity import RemoteEntity, mirrored_platform
+from .entity import MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteNotify(RemoteEntity, NotifyEntity):
+class RemoteNotify(MirroredEntity, NotifyEntity):
     """The state is the local time of the last message, sent here or on the remote."""
 
     feature_type = NotifyEntityFeature

@@ -8,7 +8,7 @@ from homeassistant.components.number import NumberEntity, NumberMode
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, mirrored_platform
+from .entity import Attr, MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def parse_number(value: str) -> float | None:
         return None
 
 
-class RemoteNumber(RemoteEntity, NumberEntity):
+class RemoteNumber(MirroredEntity, NumberEntity):
     """set_value of the remote domain (number or input_number) in the remote's unit."""
 
     mirrored_attributes = (

@@ -8,12 +8,12 @@ from homeassistant.components.scene import Scene
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 
 from .api import RemoteState
-from .entity import RemoteEntity, mirrored_platform
+from .entity import MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteScene(RemoteEntity, Scene):
+class RemoteScene(MirroredEntity, Scene):
     """The state is the local time of the last activation, here or on the remote."""
 
     _remote_stamp: str | None = None

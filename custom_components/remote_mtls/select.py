@@ -6,12 +6,12 @@ from homeassistant.components.select import SelectEntity
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 
 from .api import RemoteState
-from .entity import RemoteEntity, mirrored_platform
+from .entity import MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteSelect(RemoteEntity, SelectEntity):
+class RemoteSelect(MirroredEntity, SelectEntity):
     """select_option of the remote domain; first/last/next/previous resolve locally to it."""
 
     def _apply_state(self, state: RemoteState) -> None:

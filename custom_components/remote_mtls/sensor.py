@@ -18,9 +18,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import RemoteState
-from .connection import CONNECTION_SENSORS, ConnectionSensor
 from .coordinator import RemoteMtlsConfigEntry
-from .entity import Attr, RemoteEntity, as_list, async_setup_mirrors
+from .entity import Attr, MirroredEntity, as_list, async_setup_mirrors
+from .link_entities import CONNECTION_SENSORS, ConnectionSensor
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def _sensor_value(state: RemoteState, device_class: Any, numeric: bool) -> Any:
     return value
 
 
-class RemoteSensor(RemoteEntity, SensorEntity):
+class RemoteSensor(MirroredEntity, SensorEntity):
     """A remote sensor: value, unit, device and state class, display precision."""
 
     mirrored_attributes = (
@@ -83,7 +83,7 @@ class RemoteSensor(RemoteEntity, SensorEntity):
         self._attr_native_value = _sensor_value(state, self._attr_device_class, numeric)
 
 
-class RemoteFallbackSensor(RemoteEntity, SensorEntity):
+class RemoteFallbackSensor(MirroredEntity, SensorEntity):
     """Any other remote entity: its state (cut to 255 characters) and all its attributes."""
 
     def _apply(self, state: RemoteState) -> None:

@@ -8,13 +8,13 @@ from homeassistant.components.text import TextEntity, TextMode
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, mirrored_platform
+from .entity import Attr, MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
 
 
-class RemoteText(RemoteEntity, TextEntity):
+class RemoteText(MirroredEntity, TextEntity):
     """set_value of the remote domain (text or input_text)."""
 
     mirrored_attributes = (

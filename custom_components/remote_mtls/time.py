@@ -9,12 +9,12 @@ from homeassistant.const import Platform
 from homeassistant.util import dt as dt_util
 
 from .api import RemoteState
-from .entity import RemoteEntity, mirrored_platform
+from .entity import MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteTime(RemoteEntity, TimeEntity):
+class RemoteTime(MirroredEntity, TimeEntity):
     """time.set_value, or input_datetime.set_datetime with a time."""
 
     def _apply_state(self, state: RemoteState) -> None:

@@ -15,7 +15,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
 from .coordinator import Mirror, RemoteCoordinator
-from .entity import RemoteEntity, mirrored_platform
+from .entity import MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def _todo_item(raw: dict[str, Any]) -> TodoItem:
     )
 
 
-class RemoteTodoList(RemoteEntity, TodoListEntity):
+class RemoteTodoList(MirroredEntity, TodoListEntity):
     """Items are listed again whenever the remote list changes or a change is sent."""
 
     feature_type = TodoListEntityFeature

@@ -14,13 +14,13 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_state_change_event
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, mirrored_platform
+from .entity import Attr, MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
 
 
-class RemoteUpdate(RemoteEntity, UpdateEntity):
+class RemoteUpdate(MirroredEntity, UpdateEntity):
     """install goes to the remote; the skipped version is kept equal on both sides.
 
     Home Assistant handles skip and clear_skipped itself (final methods), so the local skipped

@@ -14,12 +14,12 @@ from homeassistant.const import Platform
 from homeassistant.exceptions import ServiceValidationError
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, as_list, mirrored_platform
+from .entity import Attr, MirroredEntity, as_list, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteVacuum(RemoteEntity, StateVacuumEntity):
+class RemoteVacuum(MirroredEntity, StateVacuumEntity):
     """A remote vacuum cleaner."""
 
     feature_type = VacuumEntityFeature

@@ -8,12 +8,12 @@ from homeassistant.const import Platform
 
 from .api import RemoteState
 from .cover import closed_from_state
-from .entity import Attr, RemoteEntity, mirrored_platform
+from .entity import Attr, MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 
 
-class RemoteValve(RemoteEntity, ValveEntity):
+class RemoteValve(MirroredEntity, ValveEntity):
     """A remote valve; toggles are left to the remote, which knows its last direction."""
 
     feature_type = ValveEntityFeature

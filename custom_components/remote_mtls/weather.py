@@ -12,7 +12,7 @@ from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
 
 from .api import RemoteState
-from .entity import Attr, RemoteEntity, mirrored_platform
+from .entity import Attr, MirroredEntity, mirrored_platform
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def _native_forecast(entry: dict[str, Any]) -> Forecast:
     return cast("Forecast", {FORECAST_NATIVE_KEYS.get(k, k): v for k, v in entry.items()})
 
 
-class RemoteWeather(RemoteEntity, WeatherEntity):
+class RemoteWeather(MirroredEntity, WeatherEntity):
     """Every remote value with its unit; forecast subscribers refresh on remote changes."""
 
     feature_type = WeatherEntityFeature

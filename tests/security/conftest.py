@@ -6,7 +6,7 @@ to script the remote before the link comes up, override `hostile_script` in a te
 
     @pytest.fixture
     def hostile_script(hostile_script: Script) -> Script:
-        hostile_script.states["sensor.x"] = RemoteEntity("1")
+        hostile_script.states["sensor.x"] = ScriptedEntity("1")
         return hostile_script
 """
 

@@ -32,7 +32,7 @@ REGISTRY_COMMANDS = {
 
 
 @dataclass
-class RemoteEntity:
+class ScriptedEntity:
     """One entity of the remote."""
 
     state: str
@@ -94,7 +94,7 @@ class Script:
     auth_invalid_message: str = "Invalid access token or password"
     ha_version: str = HA_VERSION
     config: dict[str, Any] = field(default_factory=default_config)
-    states: dict[str, RemoteEntity] = field(default_factory=dict)
+    states: dict[str, ScriptedEntity] = field(default_factory=dict)
     entity_registry: list[Any] = field(default_factory=list)
     device_registry: list[Any] = field(default_factory=list)
     area_registry: list[Any] = field(default_factory=list)
@@ -309,7 +309,7 @@ class HostileRemote:
     async def _set_state(
         self, entity_id: str, state: str, attributes: dict[str, Any] | None
     ) -> int:
-        entity = self.script.states[entity_id] = RemoteEntity(state, attributes or {})
+        entity = self.script.states[entity_id] = ScriptedEntity(state, attributes or {})
         return await self._push_entities({"a": {entity_id: entity.compressed()}})
 
     async def _remove_state(self, entity_id: str) -> int:

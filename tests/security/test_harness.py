@@ -16,7 +16,7 @@ from custom_components.remote_mtls.const import CONF_EVENT_TYPES
 from ..components.conftest import local_entity_id, wait_for
 from ..testbed.bed import TestBed
 from .conftest import HostileBed, hostile_linked
-from .hostile_remote import RemoteEntity, Script
+from .hostile_remote import ScriptedEntity, Script
 from .recorder import NOT_FOUND, Recorder
 
 LIGHT_ATTRIBUTES = {"supported_color_modes": ["onoff"], "color_mode": "onoff"}
@@ -25,8 +25,8 @@ LIGHT_ATTRIBUTES = {"supported_color_modes": ["onoff"], "color_mode": "onoff"}
 @pytest.fixture
 def hostile_script(hostile_script: Script) -> Script:
     """Two remote entities before the link comes up."""
-    hostile_script.states["sensor.hostile_a"] = RemoteEntity("1")
-    hostile_script.states["light.hostile_b"] = RemoteEntity("on", LIGHT_ATTRIBUTES)
+    hostile_script.states["sensor.hostile_a"] = ScriptedEntity("1")
+    hostile_script.states["light.hostile_b"] = ScriptedEntity("on", LIGHT_ATTRIBUTES)
     return hostile_script
 
 

@@ -29,7 +29,7 @@ from custom_components.remote_mtls.secret_store import Secrets, async_save_secre
 
 from ..components.conftest import local_entity_id, wait_for
 from .conftest import HostileBed, add_hostile_entry, hostile_linked
-from .hostile_remote import RawResponse, RemoteEntity
+from .hostile_remote import ScriptedEntity, RawResponse
 from .recorder import Recorder
 
 
@@ -38,7 +38,7 @@ async def _one_sensor_linked(
     hass: HomeAssistant, hostile: HostileBed
 ) -> AsyncIterator[tuple[MockConfigEntry, WebSocketSession, int]]:
     """A link to a remote with one sensor; its websocket and its reconnect count so far."""
-    hostile.server.script.states["sensor.normal"] = RemoteEntity("1")
+    hostile.server.script.states["sensor.normal"] = ScriptedEntity("1")
     async with hostile_linked(hass, hostile) as entry:
         websocket = entry.runtime_data.websocket
         yield entry, websocket, websocket.reconnects
@@ -129,7 +129,7 @@ async def test_oversized_attributes_are_dropped_with_one_warning(
     hass: HomeAssistant, hostile_reset: HostileBed, caplog: pytest.LogCaptureFixture
 ) -> None:
     blob = "x" * (MAX_ATTRIBUTES_BYTES * 4)
-    hostile_reset.server.script.states["sensor.big"] = RemoteEntity(
+    hostile_reset.server.script.states["sensor.big"] = ScriptedEntity(
         "1", {"blob": blob, "unit_of_measurement": "W"}
     )
     async with hostile_linked(hass, hostile_reset) as entry:
@@ -148,7 +148,7 @@ async def test_entity_cap(
     hass: HomeAssistant, hostile_reset: HostileBed, caplog: pytest.LogCaptureFixture
 ) -> None:
     for index in range(5):
-        hostile_reset.server.script.states[f"sensor.many_{index}"] = RemoteEntity(str(index))
+        hostile_reset.server.script.states[f"sensor.many_{index}"] = ScriptedEntity(str(index))
     async with hostile_linked(hass, hostile_reset, options={CONF_MAX_ENTITIES: 3}) as entry:
         assert len(entry.runtime_data.mirrors) == 3
     assert len([r for r in caplog.records if "more entities than" in r.getMessage()]) == 1
@@ -268,7 +268,7 @@ async def test_markup_from_the_remote_is_never_served_here(
 ) -> None:
     """The remote answers a snapshot or picture with markup: the local proxy serves none of it."""
     script = hostile_reset.server.script
-    script.states[entity_id] = RemoteEntity(
+    script.states[entity_id] = ScriptedEntity(
         "idle" if entity_id.startswith("camera") else "2026-11-30T10:00:00+00:00"
     )
     script.routes[remote_path] = RawResponse(body, content_type)
@@ -290,7 +290,7 @@ async def test_a_real_picture_still_passes(
 ) -> None:
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     script = hostile_reset.server.script
-    script.states["camera.door"] = RemoteEntity("idle")
+    script.states["camera.door"] = ScriptedEntity("idle")
     script.routes["/api/camera_proxy/camera.door"] = RawResponse(png, "image/png")
     async with hostile_linked(hass, hostile_reset) as entry:
         client = await hass_client()
