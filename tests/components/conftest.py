@@ -24,6 +24,7 @@ from custom_components.remote_mtls.const import (
     CONF_VERIFY_SSL,
     DOMAIN,
 )
+from custom_components.remote_mtls.scoped_ids import scoped_id
 from custom_components.remote_mtls.secret_store import Secrets, async_save_secrets
 
 from ..testbed.bed import P12_PASSWORD, TestBed
@@ -151,13 +152,29 @@ async def loaded_link(hass: HomeAssistant, bed: TestBed) -> AsyncIterator[MockCo
     await hass.config_entries.async_unload(entry.entry_id)
 
 
+def remote_ids(coordinator: Any) -> set[str]:
+    """The remote entity ids a link mirrors now."""
+    return {mirror.entity_id for mirror in coordinator.mirrors.values()}
+
+
+def mirrored_local_id(
+    hass: HomeAssistant, entry: MockConfigEntry, remote_entity_id: str
+) -> str | None:
+    """The local entity mirroring a remote one; None when it is not mirrored (or not yet)."""
+    coordinator = entry.runtime_data
+    try:
+        key = coordinator.key_for(remote_entity_id)
+    except KeyError:
+        return None
+    mirror = coordinator.mirrors[key]
+    return er.async_get(hass).async_get_entity_id(
+        mirror.platform, DOMAIN, scoped_id(entry.entry_id, key)
+    )
+
+
 def local_entity_id(hass: HomeAssistant, entry: MockConfigEntry, remote_entity_id: str) -> str:
     """The local entity mirroring a remote entity."""
-    coordinator = entry.runtime_data
-    mirror = coordinator.mirrors[coordinator.key_for(remote_entity_id)]
-    entity_id = er.async_get(hass).async_get_entity_id(
-        mirror.platform, DOMAIN, f"{entry.entry_id}-{mirror.key}"
-    )
+    entity_id = mirrored_local_id(hass, entry, remote_entity_id)
     assert entity_id is not None, f"{remote_entity_id} is not mirrored"
     return entity_id
 

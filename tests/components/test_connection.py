@@ -5,9 +5,14 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import get_system_health_info
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    get_system_health_info,
+)
 
 from custom_components.remote_mtls.api import Timings
+from custom_components.remote_mtls.coordinator import STATUS_INTERVAL
 
 from ..testbed.bed import TestBed
 from .conftest import add_entry, wait_for
@@ -58,7 +63,8 @@ async def test_connection_entities(hass: HomeAssistant, restore_testbed: TestBed
     testbed.nginx.start()
     await wait_for(lambda: hass.states.get(link).state == "on", timeout=20)
     await wait_for(lambda: coordinator.websocket.latency is not None, timeout=20)
-    coordinator._notify_status()
+    async_fire_time_changed(hass, dt_util.utcnow() + STATUS_INTERVAL)  # the next status write
+    await hass.async_block_till_done()
     latency = float(hass.states.get(_entity(hass, entry.entry_id, "latency")).state)
     assert 0 < latency < 5000
     await hass.config_entries.async_unload(entry.entry_id)

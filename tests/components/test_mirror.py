@@ -28,6 +28,7 @@ from .conftest import (
     call_local,
     local_entity_id,
     mirrored_entries,
+    remote_ids,
     remote_state,
     wait_for,
 )
@@ -86,7 +87,7 @@ async def test_remote_rename_keeps_the_local_entity(
     )
     try:
         coordinator = mirrored.runtime_data
-        await wait_for(lambda: "input_boolean.visitors" in coordinator._key_by_entity_id)
+        await wait_for(lambda: "input_boolean.visitors" in remote_ids(coordinator))
         await call_local(hass, "switch", "turn_on", local)
         assert (await remote_state(testbed, "input_boolean.visitors"))["state"] == "on"
         await call_local(hass, "switch", "turn_off", local)
@@ -214,7 +215,7 @@ async def test_options_filter_what_crosses_the_link(
     coordinator = mirrored.runtime_data
     domains = {mirror.domain for mirror in coordinator.mirrors.values()}
     assert domains == {"light", "input_boolean"}
-    assert "light.bed_light" not in coordinator._key_by_entity_id
+    assert "light.bed_light" not in remote_ids(coordinator)
     assert len(mirrored_entries(hass, mirrored)) == len(coordinator.mirrors)
     assert hass.states.get("light.bed_light") is None
 
@@ -227,7 +228,7 @@ async def test_options_filter_what_crosses_the_link(
         await hass.async_block_till_done()
     finally:
         await _set_remote_area(testbed, "input_boolean.porch", None)
-    assert list(mirrored.runtime_data._key_by_entity_id) == ["input_boolean.porch"]
+    assert remote_ids(mirrored.runtime_data) == {"input_boolean.porch"}
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), mirrored.entry_id)
     assert [d.identifiers for d in devices] == [{(DOMAIN, mirrored.entry_id)}]
 
@@ -273,7 +274,7 @@ async def test_user_deletes_a_mirrored_device(
     assert er.async_get(hass).async_get(light.entity_id) is None
     # It stays deleted after a reload.
     await hass.config_entries.async_reload(mirrored.entry_id)
-    assert "light.living_room_rgbww_lights" not in mirrored.runtime_data._key_by_entity_id
+    assert "light.living_room_rgbww_lights" not in remote_ids(mirrored.runtime_data)
     assert hass.states.get(light.entity_id) is None
 
 

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.remote_mtls.api import Timings, WebSocketSession
 from custom_components.remote_mtls.api.websocket import backoff_delay
 
-from ..components.conftest import local_entity_id, mirrored_entries
+from ..components.conftest import local_entity_id, mirrored_entries, remote_ids
 from ..testbed.bed import TestBed
 
 # Remote domains whose local mirror shows the remote state string unchanged.
@@ -166,7 +166,7 @@ async def mismatches(hass: HomeAssistant, entry: MockConfigEntry, bed: TestBed) 
     wrong = []
     for remote in remote_states:
         entity_id = remote["entity_id"]
-        if entity_id not in coordinator._key_by_entity_id:
+        if entity_id not in remote_ids(coordinator):
             wrong.append(f"{entity_id}: not mirrored")
             continue
         if entity_id.partition(".")[0] not in SAME_STATE_DOMAINS:

@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.remote_mtls.api import NotConnected
 from custom_components.remote_mtls.const import DOMAIN
 
+from ..components.conftest import remote_ids
 from ..testbed.bed import TestBed
 from .health import wait_until
 
@@ -104,7 +105,7 @@ async def test_calls_under_churn_run_at_most_once(
     hass: HomeAssistant, counter: TestBed, link: MockConfigEntry
 ) -> None:
     websocket = link.runtime_data.websocket
-    await wait_until(lambda: COUNTER in link.runtime_data._key_by_entity_id, 10)
+    await wait_until(lambda: COUNTER in remote_ids(link.runtime_data), 10)
     start = await remote_count(counter)
     tally = Tally()
     queue: asyncio.Queue[int] = asyncio.Queue()

@@ -253,6 +253,10 @@ class HostileRemote:
         """Set an entity's state in the script and push it as an add/change to linked clients."""
         return await self.background.async_run(self._set_state(entity_id, state, attributes))
 
+    async def async_push_entities(self, change: dict[str, Any]) -> int:
+        """Send a raw subscribe_entities event (anything, well formed or not) to linked clients."""
+        return await self.background.async_run(self._push_entities(change))
+
     def remove_state(self, entity_id: str) -> int:
         """Remove an entity; see async_remove_state."""
         return self.background.run(self._remove_state(entity_id))

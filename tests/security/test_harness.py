@@ -16,7 +16,7 @@ from custom_components.remote_mtls.const import CONF_EVENT_TYPES
 from ..components.conftest import local_entity_id, wait_for
 from ..testbed.bed import TestBed
 from .conftest import HostileBed, hostile_linked
-from .hostile_remote import ScriptedEntity, Script
+from .hostile_remote import Script, ScriptedEntity
 from .recorder import NOT_FOUND, Recorder
 
 LIGHT_ATTRIBUTES = {"supported_color_modes": ["onoff"], "color_mode": "onoff"}

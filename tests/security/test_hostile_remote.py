@@ -7,6 +7,7 @@ import contextlib
 from contextlib import asynccontextmanager
 from datetime import timedelta
 import logging
+import time
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CoreState, HomeAssistant
@@ -27,9 +28,9 @@ from custom_components.remote_mtls.limits import MAX_ATTRIBUTES_BYTES
 from custom_components.remote_mtls.remote_events import EVENT_BURST
 from custom_components.remote_mtls.secret_store import Secrets, async_save_secrets
 
-from ..components.conftest import local_entity_id, wait_for
+from ..components.conftest import local_entity_id, mirrored_local_id, wait_for
 from .conftest import HostileBed, add_hostile_entry, hostile_linked
-from .hostile_remote import ScriptedEntity, RawResponse
+from .hostile_remote import RawResponse, ScriptedEntity
 from .recorder import Recorder
 
 
@@ -120,7 +121,7 @@ async def test_giant_frame_is_refused_and_the_link_heals(
             await hostile_reset.server.async_send_raw(giant)
         await wait_for(lambda: websocket.reconnects > reconnects, 30)
         errors = [reason for _time, reason, _detail in entry.runtime_data.recent_errors]
-        assert "message_too_large" in errors
+        assert "message_too_large" in errors, list(entry.runtime_data.recent_errors)
         assert hass.states.get("sensor.x") is None
         assert hass.states.get(local_entity_id(hass, entry, "sensor.normal")).state == "1"
 
@@ -311,3 +312,52 @@ async def test_a_frame_that_is_not_json_is_skipped(
         await wait_for(lambda: hass.states.get(local).state == "2")
         assert websocket.reconnects == reconnects
         assert websocket.connected
+
+
+async def test_frames_no_home_assistant_would_send(
+    hass: HomeAssistant, hostile_reset: HostileBed, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Over-long states and malformed entries among good ones: the good ones still apply."""
+    caplog.set_level(logging.WARNING)
+    push = hostile_reset.server.async_push_entities
+    now = time.time()
+    long_state = "é" * 300
+    async with hostile_linked(hass, hostile_reset) as entry:
+        await push(
+            {
+                "a": {
+                    "sensor.odd_long": {"s": long_state, "a": {}, "lc": now},
+                    "zz_unknown_domain.odd_long_unknown": {"s": long_state, "a": {}, "lc": now},
+                    "sensor.odd_good_1": {"s": "1", "a": {}, "lc": now},
+                    "sensor.odd_bad_time": {"s": "1", "a": {}, "lc": "yesterday"},
+                    "sensor.odd_bad_attributes": {"s": "1", "a": [1, 2], "lc": now},
+                    "sensor.odd_not_a_dict": ["s", "1"],
+                    "sensor.odd_good_2": {"s": "2", "a": {}, "lc": now},
+                }
+            }
+        )
+        await wait_for(
+            lambda: all(mirrored_local_id(hass, entry, f"sensor.odd_good_{n}") for n in (1, 2))
+        )
+        good = [local_entity_id(hass, entry, f"sensor.odd_good_{n}") for n in (1, 2)]
+        await wait_for(lambda: all(hass.states.get(g) for g in good))
+        assert [hass.states.get(g).state for g in good] == ["1", "2"]
+        for malformed in (
+            "sensor.odd_bad_time",
+            "sensor.odd_bad_attributes",
+            "sensor.odd_not_a_dict",
+        ):
+            assert mirrored_local_id(hass, entry, malformed) is None
+            assert len([r for r in caplog.records if malformed in r.getMessage()]) == 1
+        long_sensor = local_entity_id(hass, entry, "sensor.odd_long")
+        await wait_for(lambda: hass.states.get(long_sensor) is not None)
+        assert hass.states.get(long_sensor).state == "unavailable"
+        cut = hass.states.get(local_entity_id(hass, entry, "zz_unknown_domain.odd_long_unknown"))
+        assert cut.state == long_state[:255]
+
+        # A malformed diff leaves the entity as it was; a good one still applies.
+        await push({"c": {"sensor.odd_good_1": {"+": {"s": "3", "lc": "later"}}}})
+        await push({"c": {"sensor.odd_good_2": {"+": {"s": "4", "lc": now + 1}}}})
+        await wait_for(lambda: hass.states.get(good[1]).state == "4")
+        assert hass.states.get(good[0]).state == "1"
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
