@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.remote_mtls.api import Timings
-from custom_components.remote_mtls.coordinator import STATUS_INTERVAL
+from custom_components.remote_mtls.link_manager import STATUS_INTERVAL
 
 from ..testbed.bed import TestBed
 from .conftest import add_entry, wait_for

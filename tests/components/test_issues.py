@@ -11,8 +11,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.remote_mtls import (
-    coordinator as coordinator_module,
     issues as issues_module,
+    link_manager as link_manager_module,
 )
 from custom_components.remote_mtls.api import Timings
 from custom_components.remote_mtls.const import DOMAIN
@@ -77,7 +77,7 @@ async def test_expired_certificate_is_an_error_and_starts_reauth(
 async def test_remote_unreachable_appears_and_clears(
     hass: HomeAssistant, restore_testbed: TestBed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(coordinator_module, "UNREACHABLE_AFTER", timedelta(seconds=0.3))
+    monkeypatch.setattr(link_manager_module, "UNREACHABLE_AFTER", timedelta(seconds=0.3))
     entry = await add_entry(hass, restore_testbed)
     assert await hass.config_entries.async_setup(entry.entry_id)
     websocket = entry.runtime_data.websocket

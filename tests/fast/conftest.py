@@ -115,8 +115,8 @@ async def recorded_link(
 
     with (
         patch("custom_components.remote_mtls.PLATFORMS", platforms),
-        patch("custom_components.remote_mtls.async_create_client", _client),
-        patch("custom_components.remote_mtls.WebSocketSession", RecordedSession),
+        patch("custom_components.remote_mtls.link_manager.async_create_client", _client),
+        patch("custom_components.remote_mtls.link_manager.WebSocketSession", RecordedSession),
     ):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()

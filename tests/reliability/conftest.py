@@ -28,7 +28,8 @@ def _sockets(socket_enabled: None) -> None:
 def fast_timings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Links set up in the test use a fast heartbeat and backoff (faults heal in seconds)."""
     monkeypatch.setattr(
-        "custom_components.remote_mtls.WebSocketSession", partial(WebSocketSession, timings=FAST)
+        "custom_components.remote_mtls.link_manager.WebSocketSession",
+        partial(WebSocketSession, timings=FAST),
     )
 
 

@@ -196,7 +196,7 @@ async def test_repairs_sensors_and_diagnostics_name_no_host_or_port(
 ) -> None:
     """The remote goes away; what the user sees says why, never where."""
     monkeypatch.setattr(
-        "custom_components.remote_mtls.coordinator.UNREACHABLE_AFTER", timedelta(seconds=0.5)
+        "custom_components.remote_mtls.link_manager.UNREACHABLE_AFTER", timedelta(seconds=0.5)
     )
     async with hostile_linked(hass, hostile_reset) as entry:
         coordinator = entry.runtime_data
