@@ -151,26 +151,6 @@ class RemoteCoordinator:
         return self.store.filter
 
     @property
-    def entity_registry(self) -> dict[str, dict[str, Any]]:
-        """The remote's entity registry by entity id."""
-        return self.registries.entities
-
-    @property
-    def devices(self) -> dict[str, dict[str, Any]]:
-        """The remote's device registry by device id."""
-        return self.registries.devices
-
-    @property
-    def areas(self) -> dict[str, dict[str, Any]]:
-        """The remote's areas by area id."""
-        return self.registries.areas
-
-    @property
-    def labels(self) -> dict[str, dict[str, Any]]:
-        """The remote's labels by label id."""
-        return self.registries.labels
-
-    @property
     def recent_errors(self) -> deque[tuple[str, str, str]]:
         """The last connection errors: time, reason, detail."""
         return self.link.recent_errors

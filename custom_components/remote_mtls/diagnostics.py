@@ -93,8 +93,8 @@ async def async_get_config_entry_diagnostics(
                 "per_local_platform": dict(
                     sorted(Counter(str(m.platform) for m in coordinator.mirrors.values()).items())
                 ),
-                "remote_devices": len(coordinator.devices),
-                "remote_areas": len(coordinator.areas),
+                "remote_devices": len(coordinator.registries.devices),
+                "remote_areas": len(coordinator.registries.areas),
             },
         },
         REDACTED_KEYS,
@@ -107,7 +107,7 @@ async def async_get_device_diagnostics(
     """Return the remote device behind a local device and what of it is mirrored."""
     coordinator = entry.runtime_data
     remote_id = remote_device_id(entry.entry_id, device)
-    remote = coordinator.devices.get(remote_id or "")
+    remote = coordinator.registries.devices.get(remote_id or "")
     mirrors = [
         mirror
         for mirror in coordinator.mirrors.values()

@@ -65,19 +65,20 @@ def options_schema(
     labels: list[SelectOptionDict] = []
     if coordinator is not None:
         domains = sorted(
-            {entity_id.partition(".")[0] for entity_id in coordinator.entity_registry}
+            {entity_id.partition(".")[0] for entity_id in coordinator.registries.entities}
             | {mirror.domain for mirror in coordinator.mirrors.values()}
         )
         entity_ids = sorted(
-            set(coordinator.entity_registry) | {m.entity_id for m in coordinator.mirrors.values()}
+            set(coordinator.registries.entities)
+            | {m.entity_id for m in coordinator.mirrors.values()}
         )
         areas = [
             SelectOptionDict(value=area_id, label=area["name"])
-            for area_id, area in coordinator.areas.items()
+            for area_id, area in coordinator.registries.areas.items()
         ]
         labels = [
             SelectOptionDict(value=label_id, label=label["name"])
-            for label_id, label in coordinator.labels.items()
+            for label_id, label in coordinator.registries.labels.items()
         ]
     return vol.Schema(
         {

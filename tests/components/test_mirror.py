@@ -320,7 +320,7 @@ async def test_devices_switched_off_and_on_come_back_in_their_remote_area(
     hass: HomeAssistant, testbed: TestBed, mirrored: MockConfigEntry
 ) -> None:
     coordinator = mirrored.runtime_data
-    remote_device = coordinator.entity_registry["light.bed_light"]["device_id"]
+    remote_device = coordinator.registries.entities["light.bed_light"]["device_id"]
     identifier = (DOMAIN, f"{mirrored.entry_id}-{remote_device}")
     device_registry = dr.async_get(hass)
     await testbed.remote.async_ws_command(
