@@ -29,6 +29,7 @@ from .api import (
     CommandError,
     CommandTimeout,
     NotConnected,
+    RegistryDevice,
     RemoteClient,
     RemoteError,
     WebSocketSession,
@@ -178,12 +179,11 @@ class RemoteCoordinator:
         """Return the mirror key of a remote entity id (KeyError when not mirrored)."""
         return self.store.key_for(remote_entity_id)
 
-    def device_for(self, mirror: Mirror) -> dict[str, Any] | None:
+    def device_for(self, mirror: Mirror) -> RegistryDevice | None:
         """Return the remote device of a mirrored entity, when devices are mirrored."""
-        if not self.mirror_devices or mirror.registry is None:
+        if not self.mirror_devices or mirror.registry is None or not mirror.registry.device_id:
             return None
-        device_id = mirror.registry.get("device_id")
-        return self.registries.devices.get(device_id) if device_id else None
+        return self.registries.devices.get(mirror.registry.device_id)
 
     def device_info(self, mirror: Mirror) -> DeviceInfo | None:
         """Local device of a mirrored entity: its remote device, linked to the hub."""
@@ -212,7 +212,7 @@ class RemoteCoordinator:
         used = {
             device_id
             for mirror in self.store.mirrors.values()
-            if (device_id := (mirror.registry or {}).get("device_id"))
+            if mirror.registry is not None and (device_id := mirror.registry.device_id)
         }
         self._device_sync.sync(
             self.registries.devices, self.registries.areas, used, self.mirror_devices

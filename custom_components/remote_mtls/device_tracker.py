@@ -54,7 +54,7 @@ class _RemoteTrackerBase(MirroredEntity):
     @property
     def entity_category(self) -> EntityCategory | None:
         """Return the remote registry's category (the platform makes every tracker diagnostic)."""
-        if (self.mirror.registry or {}).get("entity_category"):
+        if self.mirror.registry is not None and self.mirror.registry.entity_category:
             return self._attr_entity_category
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -10,15 +11,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 
+from .api import RegistryArea, RegistryDevice
 from .const import DOMAIN
 from .scoped_ids import remote_id_of, scoped_id
-
-type RemoteRegistry = dict[str, dict[str, Any]]
-
-
-def device_name(device: dict[str, Any]) -> str | None:
-    """Return the name the remote shows for a device."""
-    return device.get("name_by_user") or device.get("name")
 
 
 def remote_device_id(entry_id: str, device: dr.DeviceEntry) -> str | None:
@@ -30,21 +25,24 @@ def remote_device_id(entry_id: str, device: dr.DeviceEntry) -> str | None:
 
 
 def mirrored_device_info(
-    entry_id: str, device: dict[str, Any], areas: RemoteRegistry, hub_device_id: str | None
+    entry_id: str,
+    device: RegistryDevice,
+    areas: Mapping[str, RegistryArea],
+    hub_device_id: str | None,
 ) -> DeviceInfo:
     """Describe the local mirror of a remote device, linked to the hub."""
     info = DeviceInfo(
-        identifiers={(DOMAIN, scoped_id(entry_id, device["id"]))},
-        name=device_name(device),
-        manufacturer=device.get("manufacturer"),
-        model=device.get("model"),
-        model_id=device.get("model_id"),
-        sw_version=device.get("sw_version"),
-        hw_version=device.get("hw_version"),
-        serial_number=device.get("serial_number"),
+        identifiers={(DOMAIN, scoped_id(entry_id, device.id))},
+        name=device.display_name,
+        manufacturer=device.manufacturer,
+        model=device.model,
+        model_id=device.model_id,
+        sw_version=device.sw_version,
+        hw_version=device.hw_version,
+        serial_number=device.serial_number,
     )
-    if (area := areas.get(device.get("area_id") or "")) is not None:
-        info["suggested_area"] = area["name"]
+    if (area := areas.get(device.area_id or "")) is not None:
+        info["suggested_area"] = area.name
     if hub_device_id is not None:
         info["via_device_id"] = hub_device_id
     return info
@@ -70,14 +68,20 @@ def register_hub_device(
 class DeviceSync:
     """Keeps mirrored devices in step with the remote's device registry."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str, devices: RemoteRegistry) -> None:
+    def __init__(
+        self, hass: HomeAssistant, entry_id: str, devices: Mapping[str, RegistryDevice]
+    ) -> None:
         """Remember the remote areas the devices start in (only later moves are followed)."""
         self.hass = hass
         self.entry_id = entry_id
-        self._remote_areas = {device_id: d.get("area_id") for device_id, d in devices.items()}
+        self._remote_areas = {device_id: d.area_id for device_id, d in devices.items()}
 
     def sync(
-        self, devices: RemoteRegistry, areas: RemoteRegistry, used: set[str], enabled: bool
+        self,
+        devices: Mapping[str, RegistryDevice],
+        areas: Mapping[str, RegistryArea],
+        used: set[str],
+        enabled: bool,
     ) -> None:
         """Follow remote renames and area moves; drop devices no mirror uses any more."""
         device_registry = dr.async_get(self.hass)
@@ -89,17 +93,17 @@ class DeviceSync:
                 device_registry.async_remove_device(device.id)
                 continue
             changes: dict[str, Any] = {
-                "name": device_name(remote),
-                "manufacturer": remote.get("manufacturer"),
-                "model": remote.get("model"),
-                "sw_version": remote.get("sw_version"),
-                "hw_version": remote.get("hw_version"),
+                "name": remote.display_name,
+                "manufacturer": remote.manufacturer,
+                "model": remote.model,
+                "sw_version": remote.sw_version,
+                "hw_version": remote.hw_version,
             }
-            area_id = remote.get("area_id")
+            area_id = remote.area_id
             if area_id != self._remote_areas.get(remote_id):
                 self._remote_areas[remote_id] = area_id
                 area = areas.get(area_id or "")
                 changes["area_id"] = (
-                    ar.async_get(self.hass).async_get_or_create(area["name"]).id if area else None
+                    ar.async_get(self.hass).async_get_or_create(area.name).id if area else None
                 )
             device_registry.async_update_device(device.id, **changes)

@@ -111,12 +111,12 @@ async def async_get_device_diagnostics(
     mirrors = [
         mirror
         for mirror in coordinator.mirrors.values()
-        if remote_id and (mirror.registry or {}).get("device_id") == remote_id
+        if remote_id and mirror.registry is not None and mirror.registry.device_id == remote_id
     ]
     return async_redact_data(
         {
             "hub": remote_id is None,
-            "remote_device": remote,
+            "remote_device": asdict(remote) if remote is not None else None,
             "entities": [
                 {
                     "remote_entity_id": mirror.entity_id,

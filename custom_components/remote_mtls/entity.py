@@ -41,7 +41,6 @@ from homeassistant.helpers.entity_platform import (
 
 from .api import RemoteState
 from .coordinator import Mirror, RemoteCoordinator, RemoteMtlsConfigEntry
-from .devices import device_name
 from .scoped_ids import scoped_id
 
 _LOGGER = logging.getLogger(__name__)
@@ -93,12 +92,12 @@ class MirroredEntity(Entity):
         self._attr_unique_id = scoped_id(coordinator.entry_id, mirror.key)
         self._attr_device_info = coordinator.device_info(mirror)
         self.entity_id = f"{mirror.platform}.{mirror.entity_id.partition('.')[2]}"
-        registry = mirror.registry or {}
-        if category := registry.get("entity_category"):
+        registry = mirror.registry
+        if registry is not None and (category := registry.entity_category):
             self._attr_entity_category = EntityCategory(category)
             if category == EntityCategory.CONFIG and mirror.platform in READ_ONLY_PLATFORMS:
                 self._attr_entity_category = EntityCategory.DIAGNOSTIC
-        if registry.get("hidden_by"):
+        if registry is not None and registry.hidden_by:
             self._attr_entity_registry_visible_default = False
         self._remote_attributes: Mapping[str, Any] = {}
         self._unusable = False  # the current remote data cannot be shown
@@ -214,7 +213,7 @@ class MirroredEntity(Entity):
         """Return the remote's friendly name minus the device name the local device adds."""
         friendly = str(friendly_name) if friendly_name else None
         device = self.coordinator.device_for(self.mirror)
-        prefix = device_name(device) if device is not None else None
+        prefix = device.display_name if device is not None else None
         if friendly is None:
             return None if prefix else self.mirror.entity_id.partition(".")[2]
         if prefix is None:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .api import RegistryDevice, RegistryEntity
 from .const import (
     CONF_AREAS,
     CONF_EXCLUDE_DOMAINS,
@@ -55,20 +56,14 @@ class MirrorFilter:
                 arguments[key] = {name: value for name, value in part.items() if value}
         return arguments
 
-    def wanted(
-        self, registry_entry: Mapping[str, Any] | None, device: Mapping[str, Any] | None
-    ) -> bool:
+    def wanted(self, entity: RegistryEntity | None, device: RegistryDevice | None) -> bool:
         """Whether an entity passes the loop guard and the area and label filters."""
-        if registry_entry is not None and registry_entry.get("platform") == DOMAIN:
+        if entity is not None and entity.platform == DOMAIN:
             return False  # the remote mirrors it from us: never mirror it back
-        if (registry_entry or {}).get("device_id") in self.excluded_devices:
+        if entity is not None and entity.device_id in self.excluded_devices:
             return False
         if self.areas:
-            area = (registry_entry or {}).get("area_id") or (device or {}).get("area_id")
+            area = (entity.area_id if entity else None) or (device.area_id if device else None)
             if area not in self.areas:
                 return False
-        if self.labels:
-            labels = set((registry_entry or {}).get("labels") or ())
-            if not labels & self.labels:
-                return False
-        return True
+        return not self.labels or bool(set(entity.labels if entity else ()) & self.labels)

@@ -20,7 +20,7 @@ from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 
-from .api import EntityChanges, RemoteState
+from .api import EntityChanges, RegistryEntity, RemoteState
 from .const import BATCH_PAUSE, DOMAIN, REMOVAL_GRACE, WRITE_BATCH
 from .filters import MirrorFilter
 from .limits import bounded_state
@@ -46,7 +46,7 @@ class Mirror:
     entity_id: str
     platform: Platform
     state: RemoteState
-    registry: dict[str, Any] | None
+    registry: RegistryEntity | None
 
     @property
     def domain(self) -> str:
@@ -54,11 +54,11 @@ class Mirror:
         return self.entity_id.partition(".")[0]
 
 
-def mirror_key(entity_id: str, registry_entry: dict[str, Any] | None) -> str:
+def mirror_key(entity_id: str, registry_entry: RegistryEntity | None) -> str:
     """Remote domain, platform and unique id when registered, else the remote entity id."""
-    if registry_entry and registry_entry.get("unique_id"):
+    if registry_entry is not None and registry_entry.unique_id:
         domain = entity_id.partition(".")[0]
-        return f"{domain}.{registry_entry['platform']}.{registry_entry['unique_id']}"
+        return f"{domain}.{registry_entry.platform}.{registry_entry.unique_id}"
     return entity_id
 
 
@@ -148,7 +148,7 @@ class MirrorStore:
         """Drop the mirrors of a remote device the user deleted here; filter it from now on."""
         self.filter = mirror_filter
         for key, mirror in list(self.mirrors.items()):
-            if (mirror.registry or {}).get("device_id") == remote_device_id:
+            if mirror.registry is not None and mirror.registry.device_id == remote_device_id:
                 del self.mirrors[key]
                 self._key_by_entity_id.pop(mirror.entity_id, None)
 
@@ -268,7 +268,8 @@ class MirrorStore:
         for state in states:
             registry_entry = registries.entities.get(state.entity_id)
             key = mirror_key(state.entity_id, registry_entry)
-            device = registries.devices.get((registry_entry or {}).get("device_id") or "")
+            device_id = registry_entry.device_id if registry_entry is not None else None
+            device = registries.devices.get(device_id) if device_id else None
             if not self.filter.wanted(registry_entry, device):
                 if key in self.mirrors:
                     self._schedule_removal(key, 0)

@@ -73,11 +73,11 @@ def options_schema(
             | {m.entity_id for m in coordinator.mirrors.values()}
         )
         areas = [
-            SelectOptionDict(value=area_id, label=area["name"])
+            SelectOptionDict(value=area_id, label=area.name)
             for area_id, area in coordinator.registries.areas.items()
         ]
         labels = [
-            SelectOptionDict(value=label_id, label=label["name"])
+            SelectOptionDict(value=label_id, label=label.name)
             for label_id, label in coordinator.registries.labels.items()
         ]
     return vol.Schema(

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
 
-from .api import WebSocketSession
-
-type Registry = dict[str, dict[str, Any]]
+from .api import (
+    RegistryArea,
+    RegistryDevice,
+    RegistryEntity,
+    RegistryLabel,
+    WebSocketSession,
+    decode_registry,
+)
 
 
 @dataclass
 class RemoteRegistries:
-    """Entries by entity id, device id, area id and label id."""
+    """Typed entries by entity id, device id, area id and label id."""
 
-    entities: Registry = field(default_factory=dict)
-    devices: Registry = field(default_factory=dict)
-    areas: Registry = field(default_factory=dict)
-    labels: Registry = field(default_factory=dict)
+    entities: dict[str, RegistryEntity] = field(default_factory=dict)
+    devices: dict[str, RegistryDevice] = field(default_factory=dict)
+    areas: dict[str, RegistryArea] = field(default_factory=dict)
+    labels: dict[str, RegistryLabel] = field(default_factory=dict)
 
     async def async_fetch(self, websocket: WebSocketSession) -> None:
         """Fetch all four registries at once."""
@@ -28,7 +32,9 @@ class RemoteRegistries:
             websocket.command({"type": "config/area_registry/list"}),
             websocket.command({"type": "config/label_registry/list"}),
         )
-        self.entities = {entry["entity_id"]: entry for entry in entities}
-        self.devices = {device["id"]: device for device in devices}
-        self.areas = {area["area_id"]: area for area in areas}
-        self.labels = {label["label_id"]: label for label in labels}
+        self.entities = decode_registry(
+            entities, RegistryEntity.from_dict, lambda entry: entry.entity_id
+        )
+        self.devices = decode_registry(devices, RegistryDevice.from_dict, lambda d: d.id)
+        self.areas = decode_registry(areas, RegistryArea.from_dict, lambda a: a.area_id)
+        self.labels = decode_registry(labels, RegistryLabel.from_dict, lambda la: la.label_id)

@@ -74,7 +74,8 @@ class RemoteSensor(MirroredEntity, SensorEntity):
     )
 
     def _apply_state(self, state: RemoteState) -> None:
-        options = ((self.mirror.registry or {}).get("options") or {}).get("sensor") or {}
+        registry = self.mirror.registry
+        options = registry.domain_options("sensor") if registry is not None else {}
         precision = options.get("display_precision", options.get("suggested_display_precision"))
         self._attr_suggested_display_precision = precision
         numeric = bool(self._attr_native_unit_of_measurement or self._attr_state_class)

@@ -87,7 +87,8 @@ class RemoteVacuum(MirroredEntity, StateVacuumEntity):
         The remote only cleans by its areas: the segments must be exactly the union of
         some remote areas' segments.
         """
-        options = ((self.mirror.registry or {}).get("options") or {}).get(VACUUM_DOMAIN) or {}
+        registry = self.mirror.registry
+        options = registry.domain_options(VACUUM_DOMAIN) if registry is not None else {}
         mapping: dict[str, list[str]] = options.get("area_mapping") or {}
         wanted = set(segment_ids)
         areas = [area for area, segments in mapping.items() if segments and wanted >= set(segments)]

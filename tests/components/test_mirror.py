@@ -18,7 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.remote_mtls.api import Timings
+from custom_components.remote_mtls.api import RegistryEntity, Timings
 from custom_components.remote_mtls.const import DOMAIN
 from custom_components.remote_mtls.filters import MirrorFilter
 
@@ -241,8 +241,8 @@ async def _set_remote_area(testbed: TestBed, entity_id: str, area_id: str | None
 
 def test_loop_guard_skips_entities_mirrored_from_us() -> None:
     mirror_filter = MirrorFilter()
-    assert not mirror_filter.wanted({"platform": DOMAIN, "unique_id": "x"}, None)
-    assert mirror_filter.wanted({"platform": "demo", "unique_id": "x"}, None)
+    assert not mirror_filter.wanted(RegistryEntity("light.x", "x", platform=DOMAIN), None)
+    assert mirror_filter.wanted(RegistryEntity("light.x", "x", platform="demo"), None)
     assert mirror_filter.wanted(None, None)
 
 
@@ -320,7 +320,7 @@ async def test_devices_switched_off_and_on_come_back_in_their_remote_area(
     hass: HomeAssistant, testbed: TestBed, mirrored: MockConfigEntry
 ) -> None:
     coordinator = mirrored.runtime_data
-    remote_device = coordinator.registries.entities["light.bed_light"]["device_id"]
+    remote_device = coordinator.registries.entities["light.bed_light"].device_id
     identifier = (DOMAIN, f"{mirrored.entry_id}-{remote_device}")
     device_registry = dr.async_get(hass)
     await testbed.remote.async_ws_command(

@@ -513,7 +513,7 @@ async def test_vacuum_segments_and_area_cleaning(
     try:
         mirror = mirrored.runtime_data.mirrors[mirrored.runtime_data.key_for(remote_id)]
         await wait_for(
-            lambda: (mirror.registry or {}).get("options", {}).get("vacuum", {}).get("area_mapping")
+            lambda: mirror.registry and mirror.registry.domain_options("vacuum").get("area_mapping")
         )
         areas = ar.async_get(hass)
         wet = areas.async_create("Wet rooms").id

@@ -42,6 +42,13 @@ from .identity import ClientIdentity, load_ca_certificates
 from .images import MAX_IMAGE_BYTES, checked_image
 from .instance import remote_instance_id
 from .redirects import refuse_redirects
+from .registries import (
+    RegistryArea,
+    RegistryDevice,
+    RegistryEntity,
+    RegistryLabel,
+    decode_registry,
+)
 from .tls import build_ssl_context, pem_bundle
 from .websocket import ConnectionState, Subscription, Timings, WebSocketSession
 
@@ -75,6 +82,10 @@ __all__ = [
     "ProbeResult",
     "ProxyNotTrusted",
     "RedirectRefused",
+    "RegistryArea",
+    "RegistryDevice",
+    "RegistryEntity",
+    "RegistryLabel",
     "RemoteClient",
     "RemoteError",
     "RemoteState",
@@ -88,6 +99,7 @@ __all__ = [
     "WrongPassword",
     "build_ssl_context",
     "checked_image",
+    "decode_registry",
     "load_ca_certificates",
     "normalize_url",
     "pem_bundle",
