@@ -59,7 +59,11 @@ async def test_platform(
     for entity_entry in sorted(entries, key=lambda e: e.entity_id):
         assert entity_entry == snapshot(name=f"{entity_entry.entity_id}-entry")
         if (state := hass.states.get(entity_entry.entity_id)) is not None:
-            shown = {"state": state.state, "attributes": _stable(dict(state.attributes))}
+            shown = {
+                # A calendar is on while its event runs: that depends on today's clock.
+                "state": "<clock>" if entity_entry.domain == "calendar" else state.state,
+                "attributes": _stable(dict(state.attributes)),
+            }
             assert shown == snapshot(name=f"{entity_entry.entity_id}-state")
 
 
