@@ -9,7 +9,12 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 import pytest
 
-from custom_components.remote_mtls.api import CommandError, ProbeResult, remote_instance_id
+from custom_components.remote_mtls.api import (
+    CommandError,
+    NotHomeAssistant,
+    ProbeResult,
+    remote_instance_id,
+)
 from custom_components.remote_mtls.const import CONF_SECRET_KEY
 from custom_components.remote_mtls.secret_store import (
     Secrets,
@@ -128,7 +133,15 @@ async def test_remote_instance_id(answers: dict[str, Any], identity: str) -> Non
     assert await remote_instance_id(_Answers(answers)) == identity  # type: ignore[arg-type]
 
 
-async def test_remote_instance_id_needs_an_answer() -> None:
-    answers = {"config/auth/list": [], "auth/current_user": None}
-    with pytest.raises(Exception, match="who its users are"):
+@pytest.mark.parametrize(
+    "current_user",
+    [None, {"id": None}, {"id": 5}, {"id": "x" * 65}, {"id": "../../etc"}, {"id": "a b"}],
+)
+async def test_remote_instance_id_needs_a_user_id(current_user: Any) -> None:
+    """Nothing but a short id becomes the link's unique id (the remote chooses it)."""
+    answers = {
+        "config/auth/list": [{"id": "x" * 1000, "is_owner": True}],
+        "auth/current_user": current_user,
+    }
+    with pytest.raises(NotHomeAssistant, match="who its users are"):
         await remote_instance_id(_Answers(answers))  # type: ignore[arg-type]
