@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 import contextlib
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 import logging
 import time
 
@@ -16,7 +17,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.remote_mtls.api import WebSocketSession
+from custom_components.remote_mtls.api import Timings, WebSocketSession
 from custom_components.remote_mtls.const import (
     CONF_EVENT_TYPES,
     CONF_MAX_ENTITIES,
@@ -362,3 +363,21 @@ async def test_frames_no_home_assistant_would_send(
         await wait_for(lambda: hass.states.get(good[1]).state == "4")
         assert hass.states.get(good[0]).state == "1"
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+async def test_reconnect_action_cuts_a_backoff_short(
+    hass: HomeAssistant, hostile_reset: HostileBed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a 30 s backoff, remote_mtls.reconnect brings the link back at once."""
+    slow = Timings(backoff_min=30.0, backoff_max=30.0, fast_retry_for=0.0)
+    monkeypatch.setattr(
+        "custom_components.remote_mtls.link_manager.WebSocketSession",
+        partial(WebSocketSession, timings=slow),
+    )
+    async with hostile_linked(hass, hostile_reset) as entry:
+        websocket = entry.runtime_data.websocket
+        reconnects = websocket.reconnects
+        await hostile_reset.server.async_drop()
+        await wait_for(lambda: not websocket.connected)
+        await hass.services.async_call(DOMAIN, "reconnect", {}, blocking=True)
+        await wait_for(lambda: websocket.reconnects > reconnects, 5)  # not 15-30 s
