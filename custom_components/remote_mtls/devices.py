@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 
-from .api import RegistryArea, RegistryDevice
+from .api import RegistryDevice, RegistryName
 from .const import DOMAIN
 from .scoped_ids import remote_id_of, scoped_id
 
@@ -27,7 +27,7 @@ def remote_device_id(entry_id: str, device: dr.DeviceEntry) -> str | None:
 def mirrored_device_info(
     entry_id: str,
     device: RegistryDevice,
-    areas: Mapping[str, RegistryArea],
+    areas: Mapping[str, RegistryName],
     hub_device_id: str | None,
 ) -> DeviceInfo:
     """Describe the local mirror of a remote device, linked to the hub."""
@@ -79,7 +79,7 @@ class DeviceSync:
     def sync(
         self,
         devices: Mapping[str, RegistryDevice],
-        areas: Mapping[str, RegistryArea],
+        areas: Mapping[str, RegistryName],
         used: set[str],
         enabled: bool,
     ) -> None:

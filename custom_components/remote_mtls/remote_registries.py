@@ -6,10 +6,9 @@ import asyncio
 from dataclasses import dataclass, field
 
 from .api import (
-    RegistryArea,
     RegistryDevice,
     RegistryEntity,
-    RegistryLabel,
+    RegistryName,
     WebSocketSession,
     decode_registry,
 )
@@ -21,8 +20,8 @@ class RemoteRegistries:
 
     entities: dict[str, RegistryEntity] = field(default_factory=dict)
     devices: dict[str, RegistryDevice] = field(default_factory=dict)
-    areas: dict[str, RegistryArea] = field(default_factory=dict)
-    labels: dict[str, RegistryLabel] = field(default_factory=dict)
+    areas: dict[str, RegistryName] = field(default_factory=dict)
+    labels: dict[str, RegistryName] = field(default_factory=dict)
 
     async def async_fetch(self, websocket: WebSocketSession) -> None:
         """Fetch all four registries at once."""
@@ -36,5 +35,5 @@ class RemoteRegistries:
             entities, RegistryEntity.from_dict, lambda entry: entry.entity_id
         )
         self.devices = decode_registry(devices, RegistryDevice.from_dict, lambda d: d.id)
-        self.areas = decode_registry(areas, RegistryArea.from_dict, lambda a: a.area_id)
-        self.labels = decode_registry(labels, RegistryLabel.from_dict, lambda la: la.label_id)
+        self.areas = decode_registry(areas, RegistryName.decoder("area_id"), lambda a: a.id)
+        self.labels = decode_registry(labels, RegistryName.decoder("label_id"), lambda la: la.id)

@@ -43,10 +43,9 @@ from .images import MAX_IMAGE_BYTES, checked_image
 from .instance import remote_instance_id
 from .redirects import refuse_redirects
 from .registries import (
-    RegistryArea,
     RegistryDevice,
     RegistryEntity,
-    RegistryLabel,
+    RegistryName,
     decode_registry,
 )
 from .tls import build_ssl_context, pem_bundle
@@ -82,10 +81,9 @@ __all__ = [
     "ProbeResult",
     "ProxyNotTrusted",
     "RedirectRefused",
-    "RegistryArea",
     "RegistryDevice",
     "RegistryEntity",
-    "RegistryLabel",
+    "RegistryName",
     "RemoteClient",
     "RemoteError",
     "RemoteState",

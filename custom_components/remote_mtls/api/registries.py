@@ -96,29 +96,16 @@ class RegistryDevice:
 
 
 @dataclass(frozen=True, slots=True)
-class RegistryArea:
-    """An area of the remote."""
+class RegistryName:
+    """An area or a label of the remote: its id and its name."""
 
-    area_id: str
+    id: str
     name: str
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RegistryArea:
-        """Decode one entry of `config/area_registry/list`."""
-        return cls(area_id=str(data["area_id"]), name=str(data["name"]))
-
-
-@dataclass(frozen=True, slots=True)
-class RegistryLabel:
-    """A label of the remote."""
-
-    label_id: str
-    name: str
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RegistryLabel:
-        """Decode one entry of `config/label_registry/list`."""
-        return cls(label_id=str(data["label_id"]), name=str(data["name"]))
+    @staticmethod
+    def decoder(id_key: str) -> Callable[[Mapping[str, Any]], RegistryName]:
+        """Decode entries of a list whose id is `id_key` (area_id, label_id)."""
+        return lambda data: RegistryName(id=str(data[id_key]), name=str(data["name"]))
 
 
 def decode_registry[T](
