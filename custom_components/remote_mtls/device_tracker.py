@@ -6,6 +6,9 @@ not the local ones.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from homeassistant.components.device_tracker.const import SourceType
 from homeassistant.components.device_tracker.entity import ScannerEntity, TrackerEntity
 from homeassistant.const import (
@@ -30,6 +33,18 @@ def _create(coordinator: RemoteCoordinator, mirror: Mirror) -> MirroredEntity:
     if source == SourceType.GPS or "latitude" in attributes:
         return RemoteTracker(coordinator, mirror)
     return RemoteScanner(coordinator, mirror)
+
+
+def _degrees(limit: float) -> Callable[[Any], float]:
+    """A coordinate as a number within ±limit (the local zones compute with it)."""
+
+    def _convert(value: Any) -> float:
+        degrees = float(value)
+        if not -limit <= degrees <= limit:
+            raise ValueError(f"coordinate {degrees} outside ±{limit}")
+        return degrees
+
+    return _convert
 
 
 def _source_type(state: RemoteState, default: SourceType) -> SourceType:
@@ -62,7 +77,10 @@ class _RemoteTrackerBase(MirroredEntity):
 class RemoteTracker(_RemoteTrackerBase, TrackerEntity):
     """A remote tracker that reports a position (latitude, longitude, accuracy)."""
 
-    mirrored_attributes = (Attr("latitude"), Attr("longitude"))
+    mirrored_attributes = (
+        Attr("latitude", convert=_degrees(90)),
+        Attr("longitude", convert=_degrees(180)),
+    )
 
     def _apply_state(self, state: RemoteState) -> None:
         super()._apply_state(state)

@@ -102,14 +102,7 @@ class MirroredEntity(Entity):
         self._remote_attributes: Mapping[str, Any] = {}
         self._unusable = False  # the current remote data cannot be shown
         self._reported = False  # ... and that was logged once
-        # Set early (adding sets it too): the registry reads capabilities before the first write.
-        self.hass = coordinator.hass
-        self._mirror_state()
-        if not self._unusable:
-            try:
-                _ = self.capability_attributes
-            except Exception as err:  # whatever the remote sends must not escape
-                self._reject(err)
+        self._guarded(self._apply, self.mirror.state)  # properties that need hass wait for adding
 
     @property
     def remote_entity_id(self) -> str:
@@ -136,6 +129,12 @@ class MirroredEntity(Entity):
         }
         return extra or None
 
+    async def async_prepare_to_add_to_hass(self) -> None:
+        """Check the remote data renders before the registry reads the capabilities."""
+        await super().async_prepare_to_add_to_hass()
+        if not self._unusable:
+            self._guarded(self._check_renderable)
+
     async def async_added_to_hass(self) -> None:
         """Follow the remote entity."""
         await super().async_added_to_hass()
@@ -143,27 +142,37 @@ class MirroredEntity(Entity):
 
     @callback
     def _update(self) -> None:
-        self._mirror_state()
-        self.async_write_ha_state()
+        self._unusable = False
+        if self._guarded(self._apply, self.mirror.state):
+            self._guarded(self._check_renderable)
+        try:
+            self.async_write_ha_state()
+        except Exception as err:  # a property the check does not know about
+            self._reject(err)
+            self.async_write_ha_state()
         if not self._unusable:
             self._reported = False  # usable again: a later breakage is reported again
 
-    def _mirror_state(self) -> None:
-        """Apply the remote state; data that cannot be applied makes the entity unusable."""
-        self._unusable = False
+    def _guarded[*Args](self, step: Callable[[*Args], None], *args: *Args) -> bool:
+        """Run one step on remote data; what fails makes the entity unusable (False)."""
         try:
-            self._apply(self.mirror.state)
+            step(*args)
         except Exception as err:  # whatever the remote sends must not escape
             self._reject(err)
+            return False
+        return True
 
-    @callback
-    def _async_write_ha_state(self) -> None:
-        """Write the state; if the platform cannot render the remote data, write it unusable."""
-        try:
-            super()._async_write_ha_state()
-        except Exception as err:  # platform properties fail on odd remote data
-            self._reject(err)
-            super()._async_write_ha_state()
+    def _check_renderable(self) -> None:
+        """Read every public property a state write reads, as the write will.
+
+        Platforms compute these from the remote data and raise on what they cannot show;
+        reading them first lets the entity be written unavailable instead of failing.
+        """
+        _ = (self.capability_attributes, self.state_attributes, self.extra_state_attributes)
+        _ = (self.unit_of_measurement, self.device_class, self.entity_picture, self.icon)
+        _ = (self.assumed_state, self.attribution, self.name, self.supported_features)
+        if (state := self.state) is not None and len(str(state)) > MAX_LENGTH_STATE_STATE:
+            raise ValueError(f"state longer than {MAX_LENGTH_STATE_STATE} characters")
 
     def _reject(self, err: Exception) -> None:
         """Log once, reset everything taken from the remote and show the entity unavailable."""

@@ -66,6 +66,8 @@ WRONG_TYPES = [
     case("update", "types", "on", installed_version=5, latest_version=[1], in_progress="x"),
     case("event", "types", "x", event_types=5),
     case("device_tracker", "types", "home", latitude="x", longitude=[1], source_type="gps"),
+    case("device_tracker", "far", "home", latitude=91, longitude=0, source_type="gps"),
+    case("device_tracker", "nan", "home", latitude="nan", longitude=0, source_type="gps"),
     case("weather", "types", "sunny", temperature="x", forecast=5),
     case("sensor", "types", "12", unit_of_measurement=5, state_class="sometimes", options=5),
     case("binary_sensor", "types", "maybe", device_class=5),
