@@ -36,7 +36,7 @@ def _create(coordinator: RemoteCoordinator, mirror: Mirror) -> MirroredEntity:
 
 
 def _degrees(limit: float) -> Callable[[Any], float]:
-    """A coordinate as a number within ±limit (the local zones compute with it)."""
+    """Return a converter to a coordinate within ±limit (the local zones compute with it)."""
 
     def _convert(value: Any) -> float:
         degrees = float(value)
