@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
@@ -10,12 +12,14 @@ from homeassistant.helpers.typing import ConfigType
 from .api import CommandError, CommandTimeout, NotConnected
 from .const import CONF_SECRET_KEY, DOMAIN
 from .coordinator import RemoteCoordinator, RemoteMtlsConfigEntry
+from .device_condition import async_refresh_conditions
 from .issues import async_check_entry_issues, async_delete_entry_issues
 from .link_manager import async_open_link
 from .platform_map import PLATFORMS
 from .remote_identity import async_migrate_unique_id
 from .secret_store import async_remove_secrets
 from .services import async_setup_services
+from .trigger_relay import async_attach_relays, async_detach_relays
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -46,6 +50,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
     async_migrate_unique_id(hass, entry, coordinator.remote_id)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await coordinator.async_wait_idle()
+    entry.async_on_unload(partial(async_detach_relays, hass, entry.entry_id))
+    await async_attach_relays(hass, coordinator)
+    entry.async_on_unload(
+        coordinator.async_add_status_listener(partial(async_refresh_conditions, hass))
+    )
     return True
 
 

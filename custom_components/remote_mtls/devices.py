@@ -16,7 +16,7 @@ from .const import DOMAIN
 from .scoped_ids import remote_id_of, scoped_id
 
 
-def remote_device_id(entry_id: str, device: dr.DeviceEntry) -> str | None:
+def remote_device_id(entry_id: str, device: dr.BaseDeviceEntry) -> str | None:
     """Return the remote device id behind a local device (None for the hub)."""
     for domain, identifier in device.identifiers:
         if domain == DOMAIN and (remote_id := remote_id_of(entry_id, identifier)) is not None:

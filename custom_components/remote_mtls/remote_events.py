@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 import logging
-import time
 from typing import Any, Final
 
 from homeassistant.core import EventOrigin, HomeAssistant
@@ -17,6 +16,7 @@ from homeassistant.helpers.json import json_bytes
 from homeassistant.util import dt as dt_util
 
 from .const import ORIGIN_MARKER
+from .rate_limit import TokenBucket
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -78,9 +78,7 @@ class EventForwarder:
         self._hass = hass
         self._entry_id = entry_id
         self._title = title
-        self._tokens = EVENT_BURST
-        self._refilled = time.monotonic()
-        self._flooding = False
+        self._limit = TokenBucket(EVENT_RATE, EVENT_BURST)
         self._warned: set[tuple[str, str]] = set()
 
     def forward(self, subscribed_type: str, event: Any) -> None:
@@ -113,23 +111,16 @@ class EventForwarder:
         )
 
     def _take_token(self) -> bool:
-        now = time.monotonic()
-        self._tokens = min(EVENT_BURST, self._tokens + (now - self._refilled) * EVENT_RATE)
-        self._refilled = now
-        if self._tokens < 1:
-            if not self._flooding:
-                self._flooding = True
-                _LOGGER.warning(
-                    "%s sends more than %.0f events per second; events are dropped until it "
-                    "slows down",
-                    self._title,
-                    EVENT_RATE,
-                )
-            return False
-        self._tokens -= 1
-        if self._flooding and self._tokens >= EVENT_BURST / 2:
-            self._flooding = False
-        return True
+        was_flooding = self._limit.flooding
+        if self._limit.take():
+            return True
+        if not was_flooding:
+            _LOGGER.warning(
+                "%s sends more than %.0f events per second; events are dropped until it slows down",
+                self._title,
+                EVENT_RATE,
+            )
+        return False
 
     def _refuse(self, what: str, subscribed_type: str) -> None:
         """Warn once per kind of refusal and subscription."""

@@ -37,3 +37,12 @@ class RemoteRegistries:
         self.devices = decode_registry(devices, RegistryDevice.from_dict, lambda d: d.id)
         self.areas = decode_registry(areas, RegistryName.decoder("area_id"), lambda a: a.id)
         self.labels = decode_registry(labels, RegistryName.decoder("label_id"), lambda la: la.id)
+
+    def entity_id_of(self, reference: str) -> str:
+        """Return the entity id of a remote entity named by entity id or registry id."""
+        if reference in self.entities:
+            return reference
+        for entity in self.entities.values():
+            if entity.id == reference:
+                return entity.entity_id
+        return reference

@@ -5,6 +5,14 @@ SSLContext, `RemoteClient` speaks REST and `WebSocketSession` keeps a live webso
 failure is a typed `RemoteError` whose `reason` is a stable key.
 """
 
+from .automations import (
+    AutomationKind,
+    device_automation_capabilities,
+    execute_action,
+    list_device_automations,
+    subscribe_trigger,
+    test_condition,
+)
 from .client import ProbeResult, RemoteClient, normalize_url
 from .entities import EntityChanges, EntityStateTracker, RemoteState
 from .errors import (
@@ -53,6 +61,7 @@ from .websocket import ConnectionState, Subscription, Timings, WebSocketSession
 
 __all__ = [
     "MAX_IMAGE_BYTES",
+    "AutomationKind",
     "CannotConnect",
     "CertificateExpired",
     "CertificateNotYetValid",
@@ -98,9 +107,14 @@ __all__ = [
     "build_ssl_context",
     "checked_image",
     "decode_registry",
+    "device_automation_capabilities",
+    "execute_action",
+    "list_device_automations",
     "load_ca_certificates",
     "normalize_url",
     "pem_bundle",
     "refuse_redirects",
     "remote_instance_id",
+    "subscribe_trigger",
+    "test_condition",
 ]

@@ -23,6 +23,7 @@ class RegistryEntity:
     """An entity registry entry of the remote."""
 
     entity_id: str
+    id: str | None = None  # the registry id device automations name the entity by
     unique_id: str | None = None
     platform: str | None = None
     device_id: str | None = None
@@ -42,6 +43,7 @@ class RegistryEntity:
         """Decode one entry of `config/entity_registry/list`."""
         return cls(
             entity_id=str(data["entity_id"]),
+            id=_text(data.get("id")),
             unique_id=_text(data.get("unique_id")) or None,
             platform=_text(data.get("platform")),
             device_id=_text(data.get("device_id")),
