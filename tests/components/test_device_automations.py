@@ -93,9 +93,7 @@ async def test_remote_device_automations_are_listed_with_their_extra_fields(
     assert [(a["type"], a["remote_domain"]) for a in actions] == [("set_battery", "testbed")]
 
     # The battery sensor's own automations come from the local sensor platform, not twice.
-    everything = await async_get_device_automations(
-        hass, DeviceAutomationType.TRIGGER, [device.id]
-    )
+    everything = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, [device.id])
     sensor_triggers = [t for t in everything[device.id] if t["domain"] == "sensor"]
     assert sensor_triggers
     assert not [t for t in triggers if t["remote_domain"] == "sensor"]
