@@ -19,7 +19,10 @@ BATTERY_ENTITY = "sensor.garden_remote_battery"
 
 def device_id(hass: HomeAssistant) -> str | None:
     """The remote control's device id."""
-    device = dr.async_get(hass).async_get_device(identifiers={IDENTIFIER})
+    entries = hass.config_entries.async_entries(DOMAIN)
+    if not entries:
+        return None
+    device = dr.async_get(hass).async_get_device_by_identifier(IDENTIFIER, entries[0].entry_id)
     return device.id if device else None
 
 
