@@ -17,6 +17,7 @@ from .issues import async_check_entry_issues, async_delete_entry_issues
 from .link_manager import async_open_link
 from .platform_map import PLATFORMS
 from .remote_identity import async_migrate_unique_id
+from .remote_pictures import RemotePictureView
 from .secret_store import async_remove_secrets
 from .services import async_setup_services
 from .trigger_relay import async_attach_relays, async_detach_relays
@@ -27,6 +28,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions (they exist even while no link is loaded)."""
     async_setup_services(hass)
+    hass.http.register_view(RemotePictureView(hass))
     return True
 
 

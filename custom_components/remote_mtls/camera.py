@@ -18,6 +18,8 @@ PARALLEL_UPDATES = 0
 class RemoteCamera(RemoteOnOff, Camera):
     """A remote camera; the stream feature is dropped (the remote's stream is not reachable)."""
 
+    mirrors_picture = False
+
     feature_type = CameraEntityFeature
     mirrored_attributes = (Attr("brand"), Attr("model", "model_name"))
 

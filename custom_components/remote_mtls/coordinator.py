@@ -44,6 +44,7 @@ from .link_manager import STATUS_INTERVAL, LinkManager, OpenLink
 from .mirror_store import Mirror, MirrorStore, PlatformAdder, mirror_key
 from .remote_events import EventForwarder, forwardable_event_types
 from .remote_images import RemoteImages
+from .remote_pictures import RemotePictures
 from .remote_registries import RemoteRegistries
 
 _LOGGER = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class RemoteCoordinator:
         self.websocket: WebSocketSession = link.websocket
         self.identity: ClientIdentity | None = link.identity
         self.images = RemoteImages(link.client)
+        self.pictures = RemotePictures(hass, self.images)
         self.mirror_devices: bool = entry.options.get(CONF_MIRROR_DEVICES, True)
         self.remote_config: dict[str, Any] = {}
         self.remote_id = ""
@@ -138,6 +140,7 @@ class RemoteCoordinator:
         """Stop processing; the entry's unload closes the websocket."""
         self.link.stop()
         self.store.stop()
+        self.pictures.forget_all()
 
     # What entities and platforms use --------------------------------------------------------
 

@@ -51,7 +51,7 @@ COMMON_ATTRIBUTES = frozenset(
         ATTR_ASSUMED_STATE,
         ATTR_ATTRIBUTION,
         ATTR_DEVICE_CLASS,
-        ATTR_ENTITY_PICTURE,  # remote paths are not reachable from the local frontend
+        ATTR_ENTITY_PICTURE,  # served through the link (remote_pictures.py)
         ATTR_FRIENDLY_NAME,
         ATTR_ICON,
         ATTR_SUPPORTED_FEATURES,
@@ -84,6 +84,8 @@ class MirroredEntity(Entity):
     _attr_has_entity_name = True
     mirrored_attributes: ClassVar[tuple[Attr, ...]] = ()
     feature_type: ClassVar[type[IntFlag] | None] = None
+    # Platforms that make their own picture (camera, image, media player) turn this off.
+    mirrors_picture: ClassVar[bool] = True
 
     def __init__(self, coordinator: RemoteCoordinator, mirror: Mirror) -> None:
         """Describe the entity from the remote state and registry entry."""
@@ -209,6 +211,10 @@ class MirroredEntity(Entity):
         self._attr_device_class = attributes.get(ATTR_DEVICE_CLASS)
         self._attr_assumed_state = bool(attributes.get(ATTR_ASSUMED_STATE))
         self._attr_attribution = attributes.get(ATTR_ATTRIBUTION)
+        if self.mirrors_picture:
+            self._attr_entity_picture = self.coordinator.pictures.local_url(
+                self.mirror.key, state.entity_id, attributes.get(ATTR_ENTITY_PICTURE)
+            )
         if self.feature_type is not None:
             self._attr_supported_features = self.feature_type(
                 int(attributes.get(ATTR_SUPPORTED_FEATURES) or 0)

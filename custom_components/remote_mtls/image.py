@@ -18,6 +18,8 @@ PARALLEL_UPDATES = 0
 class RemoteImage(MirroredEntity, ImageEntity):
     """State is the remote's image_last_updated; bytes come from its /api/image_proxy."""
 
+    mirrors_picture = False
+
     def __init__(self, coordinator: RemoteCoordinator, mirror: Mirror) -> None:
         """Set up the image entity, then follow the remote."""
         ImageEntity.__init__(self, coordinator.hass)

@@ -55,6 +55,8 @@ def _image_hash(url: str) -> str:
 class RemoteMediaPlayer(RemoteOnOff, MediaPlayerEntity):
     """A remote media player; group members are translated between local and remote ids."""
 
+    mirrors_picture = False
+
     feature_type = MediaPlayerEntityFeature
     mirrored_attributes = (
         Attr("volume_level"),
