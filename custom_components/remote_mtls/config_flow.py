@@ -14,6 +14,7 @@ from homeassistant.components.file_upload import process_uploaded_file
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import instance_id
 from homeassistant.helpers.selector import (
     BooleanSelector,
     FileSelector,
@@ -22,6 +23,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import probatio as vol
 
 from .api import (
@@ -46,6 +48,7 @@ from .const import (
     CONF_CERT_SUBJECT,
     CONF_CERTIFICATE_PASSWORD,
     CONF_CLIENT_CERTIFICATE,
+    CONF_INSTANCE_UUID,
     CONF_SECRET_KEY,
     CONF_VERIFY_SSL,
     DOMAIN,
@@ -58,6 +61,7 @@ from .options_flow import RemoteMtlsOptionsFlow
 from .remote_identity import is_url_identity
 from .secret_store import Secrets, async_load_secrets, async_save_secrets
 
+DISCOVERY_ID_PREFIX = "zeroconf:"  # until the flow learns the remote's identity
 # Errors on the certificate step that only a different URL can fix.
 URL_REASONS = frozenset(
     {"not_home_assistant", "cannot_connect", "tls_mismatch", "redirect", "host_not_served"}
@@ -66,6 +70,19 @@ PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 PEM = TextSelector(TextSelectorConfig(multiline=True))
 P12_FILE = FileSelector(FileSelectorConfig(accept=P12_ACCEPT))
+
+
+def announced_urls(discovery_info: ZeroconfServiceInfo) -> list[str]:
+    """Return the addresses an announced Home Assistant gave, best first.
+
+    Its external URL (usually the one behind the proxy), its internal URL, then the address
+    it was seen at.
+    """
+    properties = discovery_info.properties
+    urls = [properties.get("external_url"), properties.get("internal_url")]
+    seen = f"http://{discovery_info.host}:{discovery_info.port}"
+    found = [normalize_url(u) for u in urls if isinstance(u, str) and u.startswith("http")]
+    return list(dict.fromkeys([*found, normalize_url(seen)]))
 
 
 def _read_upload(hass: HomeAssistant, file_id: str) -> bytes:
@@ -104,6 +121,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._certificate_required = True
         self._remote_config: dict[str, Any] = {}
         self._remote_id = ""
+        self._instance_uuid: str | None = None  # announced on the network (zeroconf)
 
     # Steps of a new link -----------------------------------------------------------------
 
@@ -127,6 +145,28 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
                         return await self.async_step_client_certificate()
                     return await self.async_step_token()
         return self._show_url_form(errors)
+
+    async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
+        """Offer the address of a Home Assistant announced on the network."""
+        properties = discovery_info.properties
+        instance = str(properties.get("uuid") or "")
+        if not instance:
+            return self.async_abort(reason="not_home_assistant_announcement")
+        if instance == await instance_id.async_get(self.hass):
+            return self.async_abort(reason="own_instance")
+        await self.async_set_unique_id(f"{DISCOVERY_ID_PREFIX}{instance}")
+        self._abort_if_unique_id_configured()  # the user chose to ignore it
+        addresses = announced_urls(discovery_info)
+        for entry in self._async_current_entries(include_ignore=False):
+            linked = entry.data.get(CONF_INSTANCE_UUID) == instance
+            if linked or normalize_url(entry.data[CONF_URL]) in addresses:
+                return self.async_abort(reason="already_configured")
+        self._instance_uuid = instance
+        self._url = addresses[0]
+        self.context["title_placeholders"] = {
+            "name": str(properties.get("location_name") or discovery_info.host)
+        }
+        return self._show_url_form({})
 
     def _show_url_form(self, errors: dict[str, str]) -> ConfigFlowResult:
         return self.async_show_form(
@@ -453,6 +493,7 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             CONF_CERT_SUBJECT: identity.subject if identity else None,
             CONF_CERT_FINGERPRINT: identity.fingerprint_sha256 if identity else None,
             CONF_CERT_NOT_AFTER: identity.not_after.isoformat() if identity else None,
+            CONF_INSTANCE_UUID: self._instance_uuid,
         }
 
     def _certificate_placeholders(self) -> dict[str, str]:

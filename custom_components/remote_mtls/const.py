@@ -14,6 +14,7 @@ CONF_SECRET_KEY: Final = "secret_key"  # noqa: S105 (a key name)
 CONF_CERT_SUBJECT: Final = "certificate_subject"
 CONF_CERT_FINGERPRINT: Final = "certificate_fingerprint"
 CONF_CERT_NOT_AFTER: Final = "certificate_not_after"
+CONF_INSTANCE_UUID: Final = "instance_uuid"  # announced by zeroconf (links made from discovery)
 
 P12_ACCEPT: Final = ".p12,.pfx"
 MAX_P12_SIZE: Final = 1024 * 1024
