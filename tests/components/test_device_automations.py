@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
+import shutil
 from typing import Any
 
 from homeassistant.components.device_automation import (
@@ -29,6 +31,7 @@ from ..testbed.bed import TestBed
 from .conftest import loaded_link, local_entity_id, remote_state, wait_for
 
 BATTERY = "sensor.garden_remote_battery"
+BLUEPRINT = Path(__file__).parents[2] / "blueprints/automation/remote_mtls/remote_button.yaml"
 
 
 @pytest.fixture
@@ -121,25 +124,42 @@ async def test_remote_trigger_fires_once_and_survives_a_reconnect(
     triggers = await automations(hass, DeviceAutomationType.TRIGGER, device.id)
     button_1 = next(t for t in triggers if t["subtype"] == "button_1")
     fired = async_capture_events(hass, "garden_button")
+    from_blueprint = async_capture_events(hass, "garden_button_2")
+    blueprints = Path(hass.config.path("blueprints/automation/remote_mtls"))
+    await hass.async_add_executor_job(lambda: blueprints.mkdir(parents=True, exist_ok=True))
+    await hass.async_add_executor_job(shutil.copy, BLUEPRINT, blueprints)
     assert await async_setup_component(
         hass,
         "automation",
         {
-            "automation": {
-                "alias": "Garden button 1",
-                "triggers": [without_metadata(button_1)],
-                "actions": [
-                    {
-                        "event": "garden_button",
-                        "event_data": {
-                            "subtype": "{{ trigger.subtype }}",
-                            "button": "{{ trigger.event.data.button }}",
-                            "device": "{{ trigger.device_id }}",
-                            "description": "{{ trigger.description }}",
+            "automation": [
+                {
+                    "use_blueprint": {
+                        "path": "remote_mtls/remote_button.yaml",
+                        "input": {
+                            "remote_device": device.id,
+                            "remote_domain": "testbed",
+                            "button": "button_2",
+                            "press_action": [{"event": "garden_button_2"}],
                         },
                     }
-                ],
-            }
+                },
+                {
+                    "alias": "Garden button 1",
+                    "triggers": [without_metadata(button_1)],
+                    "actions": [
+                        {
+                            "event": "garden_button",
+                            "event_data": {
+                                "subtype": "{{ trigger.subtype }}",
+                                "button": "{{ trigger.event.data.button }}",
+                                "device": "{{ trigger.device_id }}",
+                                "description": "{{ trigger.description }}",
+                            },
+                        }
+                    ],
+                },
+            ]
         },
     )
     await hass.async_block_till_done()
@@ -156,6 +176,7 @@ async def test_remote_trigger_fires_once_and_survives_a_reconnect(
     assert fired[0].data["button"] == "button_1"  # the remote's own trigger data
     assert fired[0].data["device"] == device.id
     assert fired[0].data["description"].startswith("remote ")
+    assert len(from_blueprint) == 1  # the README's blueprint, on button 2
 
     # The proxy restarts: the trigger is subscribed again, once.
     coordinator = linked.runtime_data
