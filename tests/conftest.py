@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from aiohttp.web_urldispatcher import UrlDispatcher
 import pytest
 
 from .testbed.bed import TestBed, running_testbed
@@ -26,3 +27,13 @@ def restore_testbed(testbed: TestBed) -> Iterator[TestBed]:
     if testbed.remote.process is None or testbed.remote.process.poll() is not None:
         with sockets_allowed():
             testbed.remote.restart()
+
+
+@pytest.fixture(autouse=True)
+def _router_stays_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the test HTTP server's routes open, as Home Assistant's own server does.
+
+    Home Assistant stops aiohttp from freezing its router (http/server.py) so integrations set
+    up after the start can register views; the test client would freeze it.
+    """
+    monkeypatch.setattr(UrlDispatcher, "freeze", lambda self: None)
