@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 import time
 from typing import Any
 
+import aiohttp
 from playwright.async_api import Page, expect
 import pytest
 
@@ -103,6 +104,48 @@ async def _reconfigure(page: Page, demo: Demo) -> None:
     await _eventually_loaded(demo)
 
 
+async def _automation_from_a_remote_device_trigger(page: Page, demo: Demo) -> None:
+    """Build an automation in the editor on the remote device's own trigger; see it fire."""
+    await page.goto("/config/automation/edit/new")
+    await page.get_by_role("button", name="Add trigger").click()
+    await page.get_by_role("button", name="By type").click()
+    await page.get_by_role("button", name="Device", exact=True).click()
+    await page.get_by_text("Triggers when something happens to a device").click()
+    await page.get_by_text("Select a device").click()
+    devices = page.get_by_role("dialog", name="Device")
+    await devices.get_by_placeholder("Search").fill("Garden remote")
+    await devices.get_by_text("Garden remote", exact=True).click()
+    # The remote device's own triggers (button presses, no entity); the first is chosen.
+    await expect(page.get_by_text('"button_1" short_press').first).to_be_visible()
+    await screenshot(page, "automation-remote-trigger")
+    await page.get_by_role("button", name="Save").click()
+    await page.get_by_role("textbox", name="Name*").fill("Garden button one")
+    await page.get_by_role("button", name="Save").last.click()
+
+    automation = "automation.garden_button_one"
+
+    async def _last_triggered() -> str | None:
+        try:
+            state = await demo.local.async_rest("GET", f"/api/states/{automation}")
+        except aiohttp.ClientResponseError:
+            return None
+        return state["attributes"].get("last_triggered")
+
+    await _eventually(lambda: _exists(demo, automation))
+    assert await _last_triggered() is None
+    await demo.remote.async_rest("POST", "/api/services/testbed/press", {"button": "button_1"})
+    await _eventually(lambda: _is_set(_last_triggered()))
+
+
+async def _exists(demo: Demo, entity_id: str) -> bool:
+    states = await demo.local.async_rest("GET", "/api/states")
+    return any(state["entity_id"] == entity_id for state in states)
+
+
+async def _is_set(value: Awaitable[str | None]) -> bool:
+    return await value is not None
+
+
 async def _eventually_loaded(demo: Demo) -> None:
     deadline = time.monotonic() + 30
     while await _entry_states(demo) != ["loaded"]:
@@ -163,3 +206,5 @@ async def test_link_in_the_browser_then_switch_a_remote_entity(page: Page, demo:
     )
     await expect(porch.get_by_role("switch")).not_to_be_checked()
     await expect(porch_status).to_contain_text("Off")
+
+    await _automation_from_a_remote_device_trigger(page, demo)
