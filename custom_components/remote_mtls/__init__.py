@@ -46,6 +46,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
     async_migrate_unique_id(hass, entry, coordinator.remote_id)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await coordinator.async_wait_idle()
+    coordinator.start_statistics()
     return True
 
 
