@@ -416,6 +416,7 @@ class StatisticsSync:
             ):
                 for remote_id, rows in chunk.rows.items():
                     self._import(by_remote_id[remote_id], rows)
+                    await asyncio.sleep(0)  # one statistic's rows per event-loop iteration
                 # The recorder has taken this chunk before the next one is fetched.
                 await get_instance(self.hass).async_block_till_done()
             for target in group:
