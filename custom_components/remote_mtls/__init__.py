@@ -57,6 +57,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
     entry.async_on_unload(
         coordinator.async_add_status_listener(partial(async_refresh_conditions, hass))
     )
+    coordinator.start_statistics()
     return True
 
 

@@ -30,6 +30,7 @@ CONF_EVENT_TYPES: Final = "event_types"
 CONF_MIRROR_DEVICES: Final = "mirror_devices"
 CONF_MAX_ENTITIES: Final = "max_entities"
 CONF_EXCLUDED_DEVICES: Final = "excluded_devices"  # remote device ids deleted here by the user
+CONF_STATISTICS_DAYS: Final = "statistics_days"  # how far back statistics are imported; 0: all
 
 # A remote entity that disappears is removed after this grace period (a remote rename
 # removes and re-adds it; the local entity then follows the new id instead).

@@ -16,7 +16,7 @@ import asyncio
 from collections import deque
 from functools import partial
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
@@ -46,6 +46,9 @@ from .remote_events import EventForwarder, forwardable_event_types
 from .remote_images import RemoteImages
 from .remote_pictures import RemotePictures
 from .remote_registries import RemoteRegistries
+
+if TYPE_CHECKING:
+    from .statistics_sync import StatisticsSync
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -86,11 +89,13 @@ class RemoteCoordinator:
             MirrorFilter.from_options(entry.options),
             int(entry.options.get(CONF_MAX_ENTITIES, DEFAULT_MAX_ENTITIES)),
             refresh_registries=self._async_refresh_registries,
-            notify_status=self._notify_status,
+            notify_status=self._on_reconnected,
         )
         self.link = LinkManager(hass, entry, link.websocket, self.store)
         self._events = EventForwarder(hass, entry.entry_id, entry.title)
         self._device_sync: DeviceSync | None = None
+        # Long-term statistics of the remote, only when the local recorder runs.
+        self.statistics: StatisticsSync | None = None
 
     # Lifecycle ----------------------------------------------------------------------------
 
@@ -136,11 +141,29 @@ class RemoteCoordinator:
             self.store.remove_stale_registry_entries()
         self.sync_devices()
 
+    def start_statistics(self) -> None:
+        """Import the remote's long-term statistics (when the local recorder runs)."""
+        if "recorder" not in self.hass.config.components:
+            return
+        from .statistics_sync import StatisticsSync  # noqa: PLC0415 (recorder is optional)
+
+        self.statistics = StatisticsSync(
+            self.hass,
+            self.entry,
+            self.websocket,
+            self.store,
+            link_id=lambda: self.remote_id.partition(":")[2] or self.entry_id,
+            notify_status=self._notify_status,
+        )
+        self.statistics.start()
+
     async def async_stop(self) -> None:
         """Stop processing; the entry's unload closes the websocket."""
         self.link.stop()
         self.store.stop()
         self.pictures.forget_all()
+        if self.statistics is not None:
+            self.statistics.stop()
 
     # What entities and platforms use --------------------------------------------------------
 
@@ -258,6 +281,13 @@ class RemoteCoordinator:
     @callback
     def _notify_status(self) -> None:
         self.link.notify_status()
+
+    @callback
+    def _on_reconnected(self) -> None:
+        """Fill in what an outage missed, now that the remote's states are applied again."""
+        self.link.notify_status()
+        if self.statistics is not None:
+            self.statistics.request()
 
     async def _async_refresh_registries(self) -> None:
         try:

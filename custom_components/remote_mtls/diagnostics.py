@@ -96,6 +96,11 @@ async def async_get_config_entry_diagnostics(
                 "remote_devices": len(coordinator.registries.devices),
                 "remote_areas": len(coordinator.registries.areas),
             },
+            "statistics": (
+                coordinator.statistics.progress.as_dict()
+                if coordinator.statistics is not None
+                else None
+            ),
         },
         REDACTED_KEYS,
     )

@@ -18,7 +18,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory, UnitOfTime
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
@@ -91,6 +91,15 @@ CONNECTION_SENSORS = (
         value_fn=_last_error,
     ),
 )
+STATISTICS_IMPORT = ConnectionSensorDescription(
+    key="statistics_import",
+    translation_key="statistics_import",
+    native_unit_of_measurement=PERCENTAGE,
+    # No state class: the progress of an import has no long-term statistics of its own.
+    value_fn=lambda coordinator: (
+        coordinator.statistics.progress.percent if coordinator.statistics is not None else None
+    ),
+)
 CONNECTIVITY = BinarySensorEntityDescription(
     key="connectivity",
     translation_key="connectivity",
@@ -138,6 +147,21 @@ class ConnectionSensor(ConnectionEntity, SensorEntity):
     def native_value(self) -> Any:
         """Read the value from the link."""
         return self.entity_description.value_fn(self.coordinator)
+
+
+class StatisticsImportSensor(ConnectionSensor):
+    """How far the import of the remote's long-term statistics is (only with a recorder)."""
+
+    def __init__(self, coordinator: RemoteCoordinator) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, STATISTICS_IMPORT)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Statistics and hours imported, when the last run started and ended, its error."""
+        if (statistics := self.coordinator.statistics) is None:
+            return None
+        return statistics.progress.as_dict()
 
 
 class ConnectivitySensor(ConnectionEntity, BinarySensorEntity):

@@ -1,4 +1,4 @@
-"""Options: which remote entities to mirror, which remote events to forward, devices or not."""
+"""Options: what to mirror, remote events to forward, devices or not, how far back statistics go."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from .const import (
     CONF_LABELS,
     CONF_MAX_ENTITIES,
     CONF_MIRROR_DEVICES,
+    CONF_STATISTICS_DAYS,
 )
 from .coordinator import RemoteCoordinator
 from .limits import DEFAULT_MAX_ENTITIES
@@ -93,6 +94,9 @@ def options_schema(
             vol.Optional(CONF_MAX_ENTITIES, default=DEFAULT_MAX_ENTITIES): NumberSelector(
                 NumberSelectorConfig(min=1, max=1_000_000, step=1, mode=NumberSelectorMode.BOX)
             ),
+            vol.Optional(CONF_STATISTICS_DAYS, default=0): NumberSelector(
+                NumberSelectorConfig(min=0, max=36_500, step=1, mode=NumberSelectorMode.BOX)
+            ),
         }
     )
 
@@ -110,6 +114,7 @@ class RemoteMtlsOptionsFlow(OptionsFlowWithReload):
             options[CONF_MAX_ENTITIES] = int(
                 user_input.get(CONF_MAX_ENTITIES, DEFAULT_MAX_ENTITIES)
             )
+            options[CONF_STATISTICS_DAYS] = int(user_input.get(CONF_STATISTICS_DAYS, 0))
             if forbidden := [t for t in options[CONF_EVENT_TYPES] if forbidden_event_type(t)]:
                 errors[CONF_EVENT_TYPES] = "event_type_forbidden"
                 placeholders["event_types"] = ", ".join(forbidden)

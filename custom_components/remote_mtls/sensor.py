@@ -20,7 +20,7 @@ from homeassistant.util import dt as dt_util
 from .api import RemoteState
 from .coordinator import RemoteMtlsConfigEntry
 from .entity import Attr, MirroredEntity, as_list, async_setup_mirrors
-from .link_entities import CONNECTION_SENSORS, ConnectionSensor
+from .link_entities import CONNECTION_SENSORS, ConnectionSensor, StatisticsImportSensor
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ async def async_setup_entry(
         for description in CONNECTION_SENSORS
         if description.key != "certificate_expiry" or coordinator.identity is not None
     )
+    if coordinator.statistics is not None or "recorder" in hass.config.components:
+        async_add_entities([StatisticsImportSensor(coordinator)])
     async_setup_mirrors(
         coordinator,
         Platform.SENSOR,
