@@ -27,6 +27,10 @@ from custom_components.remote_mtls.scoped_ids import scoped_id
 from .conftest import ENTRY_ID
 
 
+# A remote Hue button's trigger, in its local form (without platform, domain and device).
+HUE_BUTTON_1 = {"remote_domain": "hue", "type": "short_press", "subtype": "button_1"}
+
+
 class ScriptedRemote:
     """Answers device automation commands; records what was sent."""
 
@@ -105,9 +109,7 @@ async def test_offered_automations_are_translated_and_filtered(
         "platform": "device",
         "domain": DOMAIN,
         "device_id": local_device,
-        "remote_domain": "hue",
-        "type": "short_press",
-        "subtype": "button_1",
+        **HUE_BUTTON_1,
     }
     assert by_type["scene"]["remote_entity_id"] == registry_id
     assert by_type["scene"]["entity_id"] != registry_id  # the local registry id of the mirror
@@ -165,14 +167,7 @@ async def test_trigger_firings_are_checked_and_bounded(
         runs.append(run_variables["trigger"])
 
     config = device_trigger.TRIGGER_SCHEMA(
-        {
-            "platform": "device",
-            "domain": DOMAIN,
-            "device_id": local_device,
-            "remote_domain": "hue",
-            "type": "short_press",
-            "subtype": "button_1",
-        }
+        {"platform": "device", "domain": DOMAIN, "device_id": local_device, **HUE_BUTTON_1}
     )
     stop = await device_trigger.async_attach_trigger(
         hass, config, action, {"trigger_data": {"id": "0", "idx": "0", "alias": None}}
