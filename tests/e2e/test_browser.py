@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 import time
 from typing import Any
 
 import aiohttp
+from homeassistant.util import dt as dt_util
 from playwright.async_api import Page, expect
 import pytest
 
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.slow
 
 INTEGRATION = "Remote Home Assistant (mTLS)"
 DASHBOARD = "/remote-home/mirrored"  # demo/local_config/remote_dashboard.yaml
+METER = "sensor.stats_holiday_grid"  # the remote keeps no own statistics of sensor.stats_*
 
 
 async def _eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
@@ -146,6 +149,79 @@ async def _is_set(value: Awaitable[str | None]) -> bool:
     return await value is not None
 
 
+async def _remote_meter_with_history(demo: Demo) -> None:
+    """A grid meter on the remote with two days of hourly statistics: 0 kWh, then 24 kWh."""
+    await demo.remote.async_rest(
+        "POST",
+        "/api/services/testbed/set_states",
+        {
+            "states": [
+                {
+                    "entity_id": METER,
+                    "state": "24",
+                    "attributes": {
+                        "unit_of_measurement": "kWh",
+                        "device_class": "energy",
+                        "state_class": "total_increasing",
+                    },
+                }
+            ]
+        },
+    )
+    today = dt_util.start_of_local_day()
+    rows = []
+    for back in range(48, 0, -1):  # hours before today: yesterday each adds 1 kWh
+        total = float(max(0, 25 - back))
+        start = (today - timedelta(hours=back)).isoformat()
+        rows.append({"start": start, "state": total, "sum": total})
+    await demo.remote.async_ws_command(
+        {
+            "type": "recorder/import_statistics",
+            "metadata": {
+                "statistic_id": METER,
+                "source": "recorder",
+                "name": None,
+                "unit_of_measurement": "kWh",
+                "unit_class": "energy",
+                "has_sum": True,
+                "mean_type": 0,
+            },
+            "stats": rows,
+        }
+    )
+
+
+async def _energy_dashboard_shows_the_remote_past(page: Page, demo: Demo) -> None:
+    """The Energy dashboard, set to the mirrored meter, shows the remote's yesterday."""
+
+    async def _imported() -> bool:
+        rows = await demo.local.async_ws_command(
+            {
+                "type": "recorder/statistics_during_period",
+                "start_time": (dt_util.utcnow() - timedelta(days=3)).isoformat(),
+                "statistic_ids": [METER],
+                "period": "hour",
+                "types": ["sum"],
+            }
+        )
+        return len(rows.get(METER, [])) >= 48
+
+    await _eventually(_imported, 60)
+    await demo.local.async_ws_command(
+        {
+            "type": "energy/save_prefs",
+            "energy_sources": [
+                {"type": "grid", "stat_energy_from": METER, "cost_adjustment_day": 0}
+            ],
+            "device_consumption": [],
+        }
+    )
+    await page.goto("/energy")
+    await page.get_by_role("button", name="Previous").click()
+    await expect(page.get_by_role("row", name="Grid total 24 kWh")).to_be_visible()
+    await screenshot(page, "energy-remote-history")
+
+
 async def _eventually_loaded(demo: Demo) -> None:
     deadline = time.monotonic() + 30
     while await _entry_states(demo) != ["loaded"]:
@@ -170,6 +246,7 @@ async def _hub_device_id(demo: Demo) -> str:
 
 async def test_link_in_the_browser_then_switch_a_remote_entity(page: Page, demo: Demo) -> None:
     assert await _remote_state(demo, PORCH) == "off"
+    await _remote_meter_with_history(demo)
 
     await _add_integration(page, demo)
     assert await _entry_states(demo) == ["loaded"]
@@ -208,3 +285,4 @@ async def test_link_in_the_browser_then_switch_a_remote_entity(page: Page, demo:
     await expect(porch_status).to_contain_text("Off")
 
     await _automation_from_a_remote_device_trigger(page, demo)
+    await _energy_dashboard_shows_the_remote_past(page, demo)

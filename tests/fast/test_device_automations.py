@@ -26,7 +26,6 @@ from custom_components.remote_mtls.scoped_ids import scoped_id
 
 from .conftest import ENTRY_ID
 
-
 # A remote Hue button's trigger, in its local form (without platform, domain and device).
 HUE_BUTTON_1 = {"remote_domain": "hue", "type": "short_press", "subtype": "button_1"}
 
