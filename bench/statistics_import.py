@@ -19,6 +19,7 @@ import argparse
 import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+import gc
 import json
 from pathlib import Path
 import resource
@@ -143,6 +144,29 @@ class StallWatch:
             self._task.cancel()
 
 
+class GcWatch:
+    """The longest garbage collection pause (it stops every thread, the event loop's too)."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self.full_collections = 0
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.worst = max(self.worst, time.perf_counter() - self._started)
+        self.full_collections += info.get("generation") == 2
+
+    def __enter__(self) -> GcWatch:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+
 async def _run(
     sensors: int, days: int, convert: bool, directory: Path, trace: bool
 ) -> dict[str, Any]:
@@ -179,7 +203,7 @@ async def _run(
         tracemalloc.start()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
-    with StallWatch() as stalls:
+    with StallWatch() as stalls, GcWatch() as collections:
         await sync._async_run_once()  # the whole run, without the timers
         await get_instance(hass).async_block_till_done()
     elapsed = time.monotonic() - started
@@ -200,6 +224,8 @@ async def _run(
         "seconds": round(elapsed, 1),
         "rows_per_second": round(sync.progress.rows / elapsed),
         "longest_loop_stall_ms": round(stalls.worst * 1000, 1),
+        "longest_gc_pause_ms": round(collections.worst * 1000, 1),
+        "full_gc_collections": collections.full_collections,
         "python_alloc_peak_mb": round(peak / 2**20, 1) if trace else None,
         "peak_rss_growth_mb": round((rss_after - rss_before) / 1024, 1),
         "error": sync.progress.last_error,
@@ -235,7 +261,8 @@ def main() -> None:
     _log(
         f"{result['rows_imported']} rows in {result['seconds']} s "
         f"({result['rows_per_second']}/s), "
-        f"longest loop stall {result['longest_loop_stall_ms']} ms, "
+        f"longest loop stall {result['longest_loop_stall_ms']} ms (longest GC pause "
+        f"{result['longest_gc_pause_ms']} ms), "
         f"peak RSS growth {result['peak_rss_growth_mb']} MB, "
         f"Python allocations peak {result['python_alloc_peak_mb'] or '-'} MB"
     )
