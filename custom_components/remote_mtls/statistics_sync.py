@@ -260,9 +260,11 @@ class StatisticsSync:
         if self._task is not None:
             self._again = True
             return
-        self._task = self.entry.async_create_background_task(
+        task = self.entry.async_create_background_task(
             self.hass, self._async_loop(), "remote_mtls statistics sync"
         )
+        if not task.done():  # a run that had nothing to do finished while it was created
+            self._task = task
 
     async def async_wait(self) -> None:
         """Wait until no sync runs (tests, the benchmark)."""
