@@ -3,7 +3,8 @@
 Remote changes come in through `on_entity_changes` (the subscribe_entities callback) and
 nowhere else. Small changes are written at once; snapshots and bursts are written in batches
 that yield to the event loop, one batch of one link at a time, so the local Home Assistant never
-falls behind its own websocket clients, however many links it has. Entities read their mirror and are told through their listener when it changed.
+falls behind its own websocket clients, however many links it has. Entities read their mirror
+and are told through their listener when it changed.
 """
 
 from __future__ import annotations
