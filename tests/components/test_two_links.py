@@ -4,18 +4,27 @@ devices, forwarded actions and events, and repairs of one link never reach the o
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers.storage import Store
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.remote_mtls import link_manager as link_manager_module
 from custom_components.remote_mtls.api import Timings
 from custom_components.remote_mtls.const import CONF_EVENT_TYPES, DOMAIN, ORIGIN_MARKER
+from custom_components.remote_mtls.secret_store import (
+    Secrets,
+    async_load_secrets,
+    async_remove_secrets,
+    async_save_secrets,
+)
 
 from ..testbed.bed import TestBed
 from ..testbed.peers import Peers, running_peers
@@ -138,3 +147,26 @@ async def test_two_links_to_two_remotes_keep_apart(
     assert _issue(hass, first) is None
     for entry in (first, second):
         await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_links_added_at_once_keep_their_secrets(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Config flows finishing together each save their secrets; none overwrites another."""
+    load = Store.async_load
+
+    async def slow_load(store: Store[Any]) -> Any:
+        data = await load(store)
+        await asyncio.sleep(0.01)  # a slow disk: other flows load meanwhile
+        return data
+
+    monkeypatch.setattr(Store, "async_load", slow_load)
+    await asyncio.gather(
+        *(async_save_secrets(hass, f"k{index}", Secrets(f"token-{index}")) for index in range(10))
+    )
+    await asyncio.gather(*(async_remove_secrets(hass, f"k{index}") for index in range(0, 10, 2)))
+    for index in range(10):
+        secrets = await async_load_secrets(hass, f"k{index}")
+        assert (secrets.token if secrets else None) == (
+            None if index % 2 == 0 else f"token-{index}"
+        )
