@@ -6,8 +6,9 @@ flow (all flows at once). In one run: time until everything is mirrored and the 
 mirrored entities; whether a plain local subscriber (state_changed and subscribe_entities, no
 coalescing) is ever dropped; the first link's state latency against its floor while the other
 remotes churn; the time from a local restart until every mirror is available again.
-Writes bench/results/hub.json and hub.md. `--profile` instead diffs tracemalloc snapshots of the
-local Home Assistant around the first mirror (bench/results/hub_memory_profile.md).
+Writes bench/results/hub.json and hub.md. `--profile` instead looks inside the local Home
+Assistant (memory of the first mirror, CPU of a restart, GC pauses under churn:
+bench/results/hub_profile.md).
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, for development")
     parser.add_argument("--remotes", type=int, help="remote homes (default 10; quick 3)")
     parser.add_argument("--entities", type=int, help="bulk entities per remote (1000; quick 200)")
-    parser.add_argument("--profile", action="store_true", help="tracemalloc diff instead")
+    parser.add_argument("--profile", action="store_true", help="profile instead of measuring")
     parser.add_argument("--keep", action="store_true", help="keep the processes' directories")
     args = parser.parse_args(argv)
     sizes, mode = (QUICK, "quick") if args.quick else (FULL, "full")
@@ -169,9 +170,9 @@ def main(argv: list[str]) -> int:
             asyncio.run(_prepare(hub, sizes.entities))
             if args.profile:
                 hub.start_local(hub_profile.COMPONENT)
-                text = asyncio.run(hub_profile.run(hub, directory))
+                text = asyncio.run(hub_profile.run(hub, directory, sizes.entities))
                 results.mkdir(parents=True, exist_ok=True)
-                (results / "hub_memory_profile.md").write_text(text)
+                (results / "hub_profile.md").write_text(text)
                 print(text)
                 finished = True
                 return 0

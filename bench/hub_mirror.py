@@ -18,7 +18,7 @@ from .mirror_map import mirrors_of, remote_keys, states_and_registry
 from .stats import median
 from .wsclient import WsClient
 
-COMPLETE_TIMEOUT = 900.0
+COMPLETE_TIMEOUT = 300.0
 POLL_S = 1.0  # completion is polled slowly (big answers); its time comes from the subscriber
 SETTLE_S = 5.0  # after completion, before the steady RSS is read
 

@@ -2,7 +2,9 @@
 from the start until its API answers (websocket authenticated), until it reports running, and
 until every mirror that was available before is available again, as a plain subscriber's
 `subscribe_entities` stream shows it. Mirrors whose remote entity is unavailable or gone are
-excused (the remote's own states, read right after the start).
+excused (the remote's own states, read right after the start and again every few seconds
+while some are missing: the demo's remotes remove entities now and then). The time is when the
+last mirror not excused became available.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .wsclient import WsClient
 
 UNAVAILABLE = "unavailable"
 TIMEOUT_S = 120.0
+RECHECK_S = 5.0  # the remotes' states are read again this often while some mirrors are missing
 RETRY_S = 0.05
 
 
@@ -29,36 +32,40 @@ class AllAvailable:
     def __init__(self, tracked: set[str]) -> None:
         self.tracked = tracked
         self.pending = set(tracked)  # nothing seen yet
+        self.available_at: dict[str, float] = {}
         self.done: asyncio.Future[float] = asyncio.get_running_loop().create_future()
 
     def excuse(self, local_ids: set[str]) -> None:
         """These may stay unavailable (their remote entity is)."""
         self.tracked -= local_ids
         self.pending -= local_ids
-        self._check(now())
+        self._check()
 
     def on_event(self, event: dict[str, Any], arrived: float) -> None:
         """subscribe_entities handler: `a` adds, `c` changes, `r` removes."""
         for entity_id, state in event.get("a", {}).items():
-            self._seen(entity_id, state.get("s"))
+            self._seen(entity_id, state.get("s"), arrived)
         for entity_id, change in event.get("c", {}).items():
             if "s" in (added := change.get("+", {})):
-                self._seen(entity_id, added["s"])
+                self._seen(entity_id, added["s"], arrived)
         for entity_id in event.get("r", ()):
-            self._seen(entity_id, None)
-        self._check(arrived)
+            self._seen(entity_id, None, arrived)
+        self._check()
 
-    def _seen(self, entity_id: str, state: str | None) -> None:
+    def _seen(self, entity_id: str, state: str | None, arrived: float) -> None:
         if entity_id not in self.tracked:
             return
         if state is None or state == UNAVAILABLE:
             self.pending.add(entity_id)
-        else:
+            self.available_at.pop(entity_id, None)
+        elif entity_id in self.pending:
             self.pending.discard(entity_id)
+            self.available_at[entity_id] = arrived
 
-    def _check(self, moment: float) -> None:
+    def _check(self) -> None:
         if not self.pending and not self.done.done():
-            self.done.set_result(moment)
+            last = max((self.available_at[entity_id] for entity_id in self.tracked), default=now())
+            self.done.set_result(last)
 
 
 async def _connect(hub: Hub) -> WsClient:
@@ -118,20 +125,22 @@ async def run(hub: Hub, mappings: list[dict[str, str]]) -> dict[str, Any]:
     drops = 0
     try:
         await starting
-        while True:  # a dropped subscriber reconnects: its snapshot carries on
-            await client.subscribe({"type": "subscribe_entities"}, availability.on_event)
+        await client.subscribe({"type": "subscribe_entities"}, availability.on_event)
+        while not availability.done.done() and now() < started + TIMEOUT_S:
             closed = asyncio.ensure_future(client.wait_closed())
             await asyncio.wait(
                 (availability.done, closed),
-                timeout=max(0.0, started + TIMEOUT_S - now()),
+                timeout=RECHECK_S,
                 return_when=asyncio.FIRST_COMPLETED,
             )
             closed.cancel()
-            if availability.done.done() or not client.closed_by_server:
-                break
-            drops += 1
-            await client.close()
-            client = await _connect(hub)
+            if client.closed_by_server:  # reconnect: the new snapshot carries on
+                drops += 1
+                await client.close()
+                client = await _connect(hub)
+                await client.subscribe({"type": "subscribe_entities"}, availability.on_event)
+            elif not availability.done.done():
+                availability.excuse(await _remote_unavailable(hub, mappings))
         running_at = await asyncio.wait_for(running, TIMEOUT_S)
         drops += not await client.still_connected()
     finally:
