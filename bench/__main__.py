@@ -1,4 +1,5 @@
-"""Run the benchmarks: `python -m bench [--quick] [--only latency,burst,...] [--keep]`.
+"""Run the benchmarks: `python -m bench [--quick] [--only latency,burst,...] [--keep]`, or the
+hub of many homes: `python -m bench hub [--quick] ...` (see bench/hub.py).
 
 Starts a real remote Home Assistant (demo + N extra entities) behind a real nginx that requires
 client certificates, and a real local Home Assistant that loads this integration; links them
@@ -12,24 +13,20 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 import shutil
-import signal
 import sys
 import tempfile
 import time
-from typing import Any, NoReturn
+from typing import Any
 
-from . import burst, initial, latency, reconnect, service
+from . import burst, hub, initial, latency, reconnect, service
+from .console import interrupt_on_signals, log
 from .machine import LoadMonitor, machine_facts
 from .model import FULL, QUICK, Measurement, Sizes
 from .report import write_measurement, write_summary
-from .rig import BULK_PREFIX, Rig, running_rig
+from .rig import Rig, running_rig
 
 RESULTS = Path(__file__).parent / "results"
 STEPS = ("latency", "burst", "service", "reconnect")
-
-
-def _log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def _measured[**P, T](
@@ -45,34 +42,26 @@ def _measured[**P, T](
     return result
 
 
-async def _prepare_remote(rig: Rig, entities: int) -> None:
-    await rig.remote.async_set_states(
-        [{"entity_id": latency.ENTITY, "state": "0"}],
-        bulk_count=entities,
-        bulk_prefix=BULK_PREFIX,
-    )
-
-
 def _initial(rig: Rig, sizes: Sizes) -> Measurement:
     load: list[dict[str, Any]] = []
-    _log("initial mirror of the remote's demo entities alone (the fixed cost of a link)")
+    log("initial mirror of the remote's demo entities alone (the fixed cost of a link)")
     rig.start_local()
     fixed = _measured(load, initial.run_once, rig)
-    _log(f"  mirrored {fixed['entities']} in {fixed['mirror_s']:.3f} s")
-    asyncio.run(_prepare_remote(rig, sizes.entities))
+    log(f"  mirrored {fixed['entities']} in {fixed['mirror_s']:.3f} s")
+    asyncio.run(latency.prepare_remote(rig, sizes.entities))
     count = asyncio.run(initial.count_remote_entities(rig))
     reference: list[dict[str, Any]] = []
     for index in range(sizes.initial_repeats):
-        _log(f"reference {index + 1}/{sizes.initial_repeats}: HA alone adds {count} entities")
+        log(f"reference {index + 1}/{sizes.initial_repeats}: HA alone adds {count} entities")
         rig.start_reference()
         reference.append(_measured(load, initial.run_reference, rig, count))
-        _log(f"  added in {reference[-1]['add_s']:.3f} s")
+        log(f"  added in {reference[-1]['add_s']:.3f} s")
     runs: list[dict[str, Any]] = []
     for index in range(sizes.initial_repeats):
-        _log(f"initial mirror {index + 1}/{sizes.initial_repeats}: fresh local HA")
+        log(f"initial mirror {index + 1}/{sizes.initial_repeats}: fresh local HA")
         rig.start_local()
         runs.append(_measured(load, initial.run_once, rig))
-        _log(f"  mirrored {runs[-1]['entities']} in {runs[-1]['mirror_s']:.3f} s")
+        log(f"  mirrored {runs[-1]['entities']} in {runs[-1]['mirror_s']:.3f} s")
     result = initial.summarize(runs, fixed, reference)
     result.load = load
     return result
@@ -103,12 +92,11 @@ def _step(rig: Rig, sizes: Sizes, step: str) -> Measurement:
     return result
 
 
-def _interrupt(_signum: int, _frame: object) -> NoReturn:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Run all (or some) measurements and print the summary table."""
+    """Run all (or some) measurements and print the summary table (`hub ...`: the hub's)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["hub"]:
+        return hub.main(argv[1:])
     parser = argparse.ArgumentParser(prog="script/bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, for development")
     parser.add_argument(
@@ -125,33 +113,30 @@ def main(argv: list[str] | None = None) -> int:
     results = RESULTS / "quick" if args.quick else RESULTS
     machine = machine_facts()
     directory = Path(tempfile.mkdtemp(prefix="remote_mtls_bench_"))
-    # Ctrl-C and SIGTERM stop everything, also when a shell started the bench in the background
-    # (which would otherwise ignore SIGINT).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
+    interrupt_on_signals()
     measurements: list[Measurement] = []
     finished = False
-    _log(f"{mode} run, {sizes.entities} extra remote entities; work directory {directory}")
+    log(f"{mode} run, {sizes.entities} extra remote entities; work directory {directory}")
     try:
         with running_rig(directory) as rig:
-            _log(f"remote HA on {rig.remote.url}, nginx mTLS proxy on {rig.proxy_url}")
+            log(f"remote HA on {rig.remote.url}, nginx mTLS proxy on {rig.proxy_url}")
             measurements.append(_initial(rig, sizes))
             for step in (step for step in STEPS if step in steps):
-                _log(f"{step} ...")
+                log(f"{step} ...")
                 measurements.append(_step(rig, sizes, step))
         finished = True
     except KeyboardInterrupt:
-        _log("interrupted; every process was stopped")
+        log("interrupted; every process was stopped")
         return 130
     finally:
         if finished and not args.keep:
             shutil.rmtree(directory, ignore_errors=True)
         else:
-            _log(f"logs kept in {directory}")
+            log(f"logs kept in {directory}")
     for measurement in measurements:
         write_measurement(results, measurement, mode, machine)
     print(write_summary(results))
-    _log(f"results in {results}")
+    log(f"results in {results}")
     return 0
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from .mirror_map import local_mirrors, remote_keys
 from .model import Measurement, Row
 from .receiver import ReceiverProcess
-from .rig import Rig
+from .rig import BULK_PREFIX, Rig
 from .stats import distribution_ms, median
 
 ENTITY = "sensor.bench_latency"
@@ -26,6 +26,13 @@ PACE_S = 0.05  # plus up to 20 ms of jitter, so changes never line up with perio
 TIMEOUT_S = 10.0
 P50_MARGIN_MS = 0.5
 P99_MARGIN_MS = 1.5
+
+
+async def prepare_remote(rig: Rig, entities: int) -> None:
+    """The latency entity and `entities` bulk sensors on the rig's remote."""
+    await rig.remote.async_set_states(
+        [{"entity_id": ENTITY, "state": "0"}], bulk_count=entities, bulk_prefix=BULK_PREFIX
+    )
 
 
 def set_state_message(entity_id: str, state: str, attributes: dict[str, Any]) -> dict[str, Any]:
@@ -80,7 +87,13 @@ async def run_once(rig: Rig, samples: int) -> dict[str, Any]:
     }
 
 
-def summarize(runs: list[dict[str, Any]]) -> Measurement:
+def summarize(
+    runs: list[dict[str, Any]],
+    *,
+    name: str = "state_latency",
+    title: str = "State latency",
+    p99_margin_ms: float = P99_MARGIN_MS,
+) -> Measurement:
     """Median over rounds of each percentile, with the range."""
     keys = ("p50", "p90", "p99", "max")
     summary: dict[str, Any] = {
@@ -92,7 +105,7 @@ def summarize(runs: list[dict[str, Any]]) -> Measurement:
         "ours_ms_pooled": distribution_ms([value for run in runs for value in run["ours_s"]]),
         "floor_ms_pooled": distribution_ms([value for run in runs for value in run["floor_s"]]),
     }
-    margins = {"p50": P50_MARGIN_MS, "p90": None, "p99": P99_MARGIN_MS, "max": None}
+    margins = {"p50": P50_MARGIN_MS, "p90": None, "p99": p99_margin_ms, "max": None}
     what = f"median of {len(runs)} rounds x {runs[0]['samples']} changes"
     rows = []
     for key, margin in margins.items():
@@ -100,14 +113,14 @@ def summarize(runs: list[dict[str, Any]]) -> Measurement:
         floor = summary["floor_ms_median_of_rounds"][key]
         rows.append(
             Row(
-                f"State latency {key} ({what})",
+                f"{title} {key} ({what})",
                 f"≤ floor + {margin:g} ms" if margin is not None else "-",
                 f"{ours:.2f} ms{_spread(runs, 'ours_ms', key)}",
                 f"{floor:.2f} ms{_spread(runs, 'floor_ms', key)}",
                 ours <= floor + margin if margin is not None else None,
             )
         )
-    return Measurement("state_latency", summary, runs, rows)
+    return Measurement(name, summary, runs, rows)
 
 
 def _medians(runs: list[dict[str, Any]], name: str, keys: tuple[str, ...]) -> dict[str, float]:

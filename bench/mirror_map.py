@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from custom_components.remote_mtls.api import RegistryEntity
 from custom_components.remote_mtls.coordinator import mirror_key
 
 from .wsclient import WsClient
@@ -11,8 +12,8 @@ from .wsclient import WsClient
 
 async def remote_keys(remote: WsClient) -> dict[str, str]:
     """Every remote entity id with its mirror key (the integration's unique id rule)."""
-    states, registry = await _states_and_registry(remote)
-    by_id = {entry["entity_id"]: entry for entry in registry}
+    states, registry = await states_and_registry(remote)
+    by_id = {entry["entity_id"]: RegistryEntity.from_dict(entry) for entry in registry}
     return {eid: mirror_key(eid, by_id.get(eid)) for eid in states}
 
 
@@ -23,21 +24,28 @@ async def local_mirrors(
 
     Only mirrors that are registry entities of the entry appear in the first map.
     """
-    states, registry = await _states_and_registry(local)
+    states, registry = await states_and_registry(local)
+    return mirrors_of(registry, entry_id, keys), states
+
+
+def mirrors_of(
+    registry: list[dict[str, Any]], entry_id: str, keys: dict[str, str]
+) -> dict[str, str]:
+    """Map remote entity ids to the local entity ids of the entry's registry entities."""
     by_unique_id = {
         entry["unique_id"]: entry["entity_id"]
         for entry in registry
         if entry.get("config_entry_id") == entry_id
     }
-    mapping = {
+    return {
         remote_id: local_id
         for remote_id, key in keys.items()
         if (local_id := by_unique_id.get(f"{entry_id}-{key}")) is not None
     }
-    return mapping, states
 
 
-async def _states_and_registry(client: WsClient) -> tuple[dict[str, str], list[dict[str, Any]]]:
+async def states_and_registry(client: WsClient) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Every state (entity id -> state) and the entity registry list."""
     states = await client.command({"type": "get_states"})
     registry = await client.command({"type": "config/entity_registry/list"})
     return {state["entity_id"]: state["state"] for state in states}, registry

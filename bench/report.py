@@ -32,9 +32,9 @@ def write_measurement(
     path.write_text(json.dumps(document, indent=2) + "\n")
 
 
-def _load(directory: Path) -> list[dict[str, Any]]:
+def _load(directory: Path, names: tuple[str, ...]) -> list[dict[str, Any]]:
     documents = []
-    for name in ORDER:
+    for name in names:
         path = directory / f"{name}.json"
         if path.exists():
             documents.append(json.loads(path.read_text()))
@@ -45,9 +45,9 @@ def _met(value: bool | None) -> str:
     return "-" if value is None else ("yes" if value else "**no**")
 
 
-def render_summary(directory: Path) -> str:
-    """Markdown: machine facts, load, and the table of every stored measurement."""
-    documents = _load(directory)
+def render_summary(directory: Path, names: tuple[str, ...] = ORDER) -> str:
+    """Markdown: machine facts, load, and the table of the stored measurements `names`."""
+    documents = _load(directory, names)
     if not documents:
         return "No results yet.\n"
     machine = documents[-1]["machine"]
@@ -89,8 +89,10 @@ def render_summary(directory: Path) -> str:
     return "\n".join(lines)
 
 
-def write_summary(directory: Path) -> str:
-    """Rebuild summary.md; return its text."""
-    text = render_summary(directory)
-    (directory / "summary.md").write_text(text)
+def write_summary(
+    directory: Path, names: tuple[str, ...] = ORDER, filename: str = "summary.md"
+) -> str:
+    """Rebuild summary.md (or `filename` from `names`); return its text."""
+    text = render_summary(directory, names)
+    (directory / filename).write_text(text)
     return text

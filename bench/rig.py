@@ -4,7 +4,7 @@ real local HA that loads this integration. Built from the test bed's pieces; all
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,9 +42,9 @@ class Rig:
     p12: bytes = field(default=b"", repr=False)
 
     @classmethod
-    def create(cls, directory: Path) -> Rig:
-        """Make certificates and describe the processes (nothing runs yet)."""
-        pki = Pki.create()
+    def create(cls, directory: Path, pki: Pki | None = None) -> Rig:
+        """Make certificates (unless given) and describe the processes (nothing runs yet)."""
+        pki = pki or Pki.create()
         files = pki.write_server_files(directory / "certs")
         client_cert, client_key = pki.client.write(directory / "certs", "client")
         remote = RemoteHomeAssistant(directory / "remote")
@@ -90,31 +90,34 @@ class Rig:
         self.remote.setup()
         self.nginx.start()
 
-    def start_local(self) -> RemoteHomeAssistant:
-        """Start a fresh local Home Assistant with the integration installed (blocking)."""
-        self.stop_local()
-        self.locals_started += 1
-        self.local = RemoteHomeAssistant(
-            self.directory / f"local{self.locals_started}",
-            template=PEER_TEMPLATE_DIR,
-            with_integration=True,
-        )
-        self.local.setup()
-        return self.local
+    def start_local(self, *components: Path) -> RemoteHomeAssistant:
+        """Start a fresh local Home Assistant with the integration installed (blocking).
+
+        `components`: more custom components (directories) to install and set up.
+        """
+        return self._start_fresh("local", True, components)
 
     def start_reference(self) -> RemoteHomeAssistant:
         """Start a fresh local Home Assistant with only the reference component (blocking)."""
+        return self._start_fresh("reference", False, (REFERENCE_COMPONENT,))
+
+    def _start_fresh(
+        self, name: str, with_integration: bool, components: Sequence[Path]
+    ) -> RemoteHomeAssistant:
         self.stop_local()
         self.locals_started += 1
         self.local = RemoteHomeAssistant(
-            self.directory / f"reference{self.locals_started}", template=PEER_TEMPLATE_DIR
+            self.directory / f"{name}{self.locals_started}",
+            template=PEER_TEMPLATE_DIR,
+            with_integration=with_integration,
         )
         self.local.prepare()
-        components = self.local.config_dir / "custom_components"
-        components.mkdir(exist_ok=True)
-        (components / REFERENCE_COMPONENT.name).symlink_to(REFERENCE_COMPONENT)
-        with (self.local.config_dir / "configuration.yaml").open("a") as config:
-            config.write(f"\n{REFERENCE_COMPONENT.name}:\n")
+        installed = self.local.config_dir / "custom_components"
+        installed.mkdir(exist_ok=True)
+        for component in components:
+            (installed / component.name).symlink_to(component)
+            with (self.local.config_dir / "configuration.yaml").open("a") as config:
+                config.write(f"\n{component.name}:\n")
         self.local.setup()
         return self.local
 
@@ -131,6 +134,13 @@ class Rig:
             self.nginx.stop()
         self.remote.stop()
 
+    async def link_entry(self) -> str:
+        """Walk the integration's config flow on the local HA, as the UI does; the entry id."""
+        assert self.local is not None
+        return await linking.async_link(
+            self.local, self.proxy_url, self.p12, P12_PASSWORD, self.remote.token
+        )
+
     async def link(self) -> LinkTiming:
         """Walk the integration's config flow on the local HA, as the UI does, and time it."""
         assert self.local is not None
@@ -144,9 +154,7 @@ class Rig:
 
         linking._post = timed_post  # time the real flow, unchanged
         try:
-            timing.entry_id = await linking.async_link(
-                self.local, self.proxy_url, self.p12, P12_PASSWORD, self.remote.token
-            )
+            timing.entry_id = await self.link_entry()
         finally:
             linking._post = original
         timing.finished = now()

@@ -126,6 +126,11 @@ class WsClient:
         """Round trip through the server's queue (all earlier events are read after this)."""
         await self.command({"type": "ping"}, timeout)
 
+    async def wait_closed(self) -> None:
+        """Until the connection ends (the server dropped it, or we closed it)."""
+        if self._reader is not None:
+            await asyncio.shield(self._reader)
+
     async def still_connected(self) -> bool:
         """Whether the server kept this connection (checked with a ping)."""
         if self.closed_by_server:

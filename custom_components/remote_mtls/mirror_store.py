@@ -2,16 +2,19 @@
 
 Remote changes come in through `on_entity_changes` (the subscribe_entities callback) and
 nowhere else. Small changes are written at once; snapshots and bursts are written in batches
-that yield to the event loop, so the local Home Assistant never falls behind its own websocket
-clients. Entities read their mirror and are told through their listener when it changed.
+that yield to the event loop, one batch of one link at a time, so the local Home Assistant never
+falls behind its own websocket clients, however many links it has. Entities read their mirror
+and are told through their listener when it changed.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+import contextlib
 from dataclasses import dataclass
+from functools import partial
 import logging
 from typing import Any
 
@@ -19,6 +22,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util.hass_dict import HassKey
 
 from .api import EntityChanges, RegistryEntity, RemoteState
 from .const import BATCH_PAUSE, DOMAIN, REMOVAL_GRACE, WRITE_BATCH
@@ -34,6 +38,8 @@ _LOGGER = logging.getLogger(__name__)
 RECONNECT_REMOVAL_GRACE = 30.0
 _REFRESH_REGISTRIES = object()
 _AVAILABILITY_CHANGED = object()
+
+_WRITE_TURN: HassKey[asyncio.Lock] = HassKey(f"{DOMAIN}_write_turn")
 
 type PlatformAdder = Callable[[list[Mirror]], Awaitable[None]]
 
@@ -95,6 +101,7 @@ class MirrorStore:
         self._snapshot = asyncio.Event()
         self._link_up = False  # up once a snapshot is applied; down when the websocket drops
         self._warned_limits: set[str] = set()
+        self._write_turn = hass.data.setdefault(_WRITE_TURN, asyncio.Lock())
 
     @property
     def link_up(self) -> bool:
@@ -132,13 +139,14 @@ class MirrorStore:
     def async_add_listener(self, key: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call `update` whenever the mirror of `key` changes or availability flips."""
         self._listeners[key] = update
+        # A partial, not a closure marked as a callback: about 0.3 kB instead of 0.5 kB per
+        # mirrored entity (tracemalloc, script/bench hub --profile).
+        return partial(self._remove_listener, key, update)
 
-        @callback
-        def _remove() -> None:
-            if self._listeners.get(key) is update:
-                del self._listeners[key]
-
-        return _remove
+    @callback
+    def _remove_listener(self, key: str, update: CALLBACK_TYPE) -> None:
+        if self._listeners.get(key) is update:
+            del self._listeners[key]
 
     def key_for(self, remote_entity_id: str) -> str:
         """Return the mirror key of a remote entity id (KeyError when not mirrored)."""
@@ -229,9 +237,10 @@ class MirrorStore:
                 if item is _REFRESH_REGISTRIES:
                     await self._refresh_registries()
                 elif item is _AVAILABILITY_CHANGED:
-                    async for updates in _paced(list(self._listeners.values())):
-                        for update in updates:
-                            update()
+                    for updates in _batches(list(self._listeners.values())):
+                        async with self._turn():
+                            for update in updates:
+                                update()
                 else:
                     await self._apply_in_batches(item)
         finally:
@@ -239,16 +248,30 @@ class MirrorStore:
 
     async def _apply_in_batches(self, changes: EntityChanges) -> None:
         states = list(changes.changed.values())
-        self._apply_changes(changes, states[:WRITE_BATCH])
-        async for batch in _paced(states[WRITE_BATCH:]):
+        async with self._turn():
+            self._apply_changes(changes, states[:WRITE_BATCH])
+        for batch in _batches(states[WRITE_BATCH:]):
             await self._async_add_waiting()
-            self._apply_states(batch, snapshot=changes.snapshot)
+            async with self._turn():
+                self._apply_states(batch, snapshot=changes.snapshot)
 
     async def _async_add_waiting(self) -> None:
         """Add new entities to their platforms, one batch at a time."""
         for platform, adder in list(self._adders.items()):
-            async for batch in _paced(self._waiting.pop(platform, [])):
-                await adder(batch)
+            for batch in _batches(self._waiting.pop(platform, [])):
+                async with self._turn():
+                    await adder(batch)
+
+    @contextlib.asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """One batch at a time across every link of this Home Assistant, after a pause.
+
+        Links share the turn: ten links mirroring at once write no faster than one, so the
+        local websocket clients (and the event loop) keep up with them.
+        """
+        async with self._write_turn:
+            await asyncio.sleep(BATCH_PAUSE)
+            yield
 
     def _apply_changes(self, changes: EntityChanges, states: Iterable[RemoteState]) -> None:
         reconnect = changes.snapshot and self._snapshot.is_set()
@@ -341,8 +364,7 @@ class MirrorStore:
             entity_registry.async_remove(entity_id)
 
 
-async def _paced[T](items: list[T]) -> AsyncIterator[list[T]]:
-    """Yield batches of WRITE_BATCH items, pausing before each to let the event loop breathe."""
+def _batches[T](items: list[T]) -> Iterator[list[T]]:
+    """Batches of WRITE_BATCH items."""
     for start in range(0, len(items), WRITE_BATCH):
-        await asyncio.sleep(BATCH_PAUSE)
         yield items[start : start + WRITE_BATCH]

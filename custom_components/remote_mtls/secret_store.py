@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -14,6 +15,9 @@ from .const import DOMAIN
 
 STORAGE_VERSION = 1
 DATA_STORE: HassKey[Store[dict[str, SecretRecord]]] = HassKey(f"{DOMAIN}_secrets")
+# Changes load, modify and save the whole store: one at a time, or links set up together (ten
+# config flows finishing at once) overwrite each other's secrets.
+DATA_LOCK: HassKey[asyncio.Lock] = HassKey(f"{DOMAIN}_secrets_lock")
 
 
 class SecretRecord(TypedDict):
@@ -77,13 +81,15 @@ async def async_load_secrets(hass: HomeAssistant, key: str) -> Secrets | None:
 
 async def async_save_secrets(hass: HomeAssistant, key: str, secrets: Secrets) -> None:
     """Save (or replace) the secrets under `key`."""
-    records = await _load(hass)
-    records[key] = secrets.to_record()
-    await _store(hass).async_save(records)
+    async with hass.data.setdefault(DATA_LOCK, asyncio.Lock()):
+        records = await _load(hass)
+        records[key] = secrets.to_record()
+        await _store(hass).async_save(records)
 
 
 async def async_remove_secrets(hass: HomeAssistant, key: str) -> None:
     """Forget the secrets under `key`."""
-    records = await _load(hass)
-    if records.pop(key, None) is not None:
-        await _store(hass).async_save(records)
+    async with hass.data.setdefault(DATA_LOCK, asyncio.Lock()):
+        records = await _load(hass)
+        if records.pop(key, None) is not None:
+            await _store(hass).async_save(records)

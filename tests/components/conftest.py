@@ -97,9 +97,14 @@ async def add_entry(
     token: str | None = None,
     p12: bytes | None = None,
     url: str | None = None,
+    secret_key: str = "k1",
     **data: Any,
 ) -> MockConfigEntry:
-    """A config entry as the flow makes it, with its secrets in the private store."""
+    """A config entry as the flow makes it, with its secrets in the private store.
+
+    With another `url`, no certificate unless `p12` is given; links to different remotes need
+    their own `secret_key`.
+    """
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Remote Test Home",
@@ -107,7 +112,7 @@ async def add_entry(
         data={
             CONF_URL: url or bed.url("on"),
             CONF_VERIFY_SSL: True,
-            CONF_SECRET_KEY: "k1",
+            CONF_SECRET_KEY: secret_key,
             "certificate_subject": "CN=test-client",
             "certificate_fingerprint": None,
             "certificate_not_after": None,
@@ -115,12 +120,14 @@ async def add_entry(
         },
     )
     entry.add_to_hass(hass)
+    if p12 is None and url is None:
+        p12 = bed.p12()
     await async_save_secrets(
         hass,
-        "k1",
+        secret_key,
         Secrets(
             token=bed.token if token is None else token,
-            p12=(bed.p12() if p12 is None else p12) if url is None else None,
+            p12=p12,
             password=P12_PASSWORD,
             ca_pem=bed.ca_pem,
         ),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 import contextlib
-from dataclasses import dataclass
 from pathlib import Path
 import time
 from typing import Any
@@ -15,8 +14,8 @@ import pytest
 
 from ..testbed.bed import P12_PASSWORD, TestBed
 from ..testbed.linking import async_link, async_set_options
-from ..testbed.nginx import Nginx, Site
-from ..testbed.remote_ha import PEER_TEMPLATE_DIR, RemoteHomeAssistant
+from ..testbed.peers import Peers, running_peers
+from ..testbed.remote_ha import RemoteHomeAssistant
 from ..testbed.sync import sockets_allowed
 
 pytestmark = pytest.mark.slow
@@ -24,40 +23,13 @@ pytestmark = pytest.mark.slow
 CHURN_SECONDS = 30.0
 
 
-@dataclass
-class Peers:
-    """Two peers behind one nginx (one mTLS site each)."""
-
-    b: RemoteHomeAssistant
-    c: RemoteHomeAssistant
-    nginx: Nginx
-
-
 @pytest.fixture(scope="module")
 def peers(testbed: TestBed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peers]:
     """Start two peer Home Assistants with this integration installed, behind nginx."""
     directory: Path = tmp_path_factory.mktemp("peers")
-    files = testbed.pki.write_server_files(directory / "certs")
-    with sockets_allowed():  # free ports are found with sockets
-        b = RemoteHomeAssistant(directory / "b", template=PEER_TEMPLATE_DIR, with_integration=True)
-        c = RemoteHomeAssistant(directory / "c", template=PEER_TEMPLATE_DIR, with_integration=True)
-        nginx = Nginx(
-            prefix=directory / "nginx",
-            upstream=b.port,
-            sites={
-                "b": Site(files.cert, files.key, files.client_ca, upstream=b.port),
-                "c": Site(files.cert, files.key, files.client_ca, upstream=c.port),
-            },
-        )
-        try:
-            b.setup()
-            c.setup()
-            nginx.start()
-            yield Peers(b, c, nginx)
-        finally:
-            nginx.stop()
-            c.stop()
-            b.stop()
+    # Free ports are found with sockets.
+    with sockets_allowed(), running_peers(directory, testbed.pki, ("b", "c")) as peers:
+        yield peers
 
 
 async def _mirror_count(ha: RemoteHomeAssistant) -> int:
@@ -106,10 +78,10 @@ async def _count_events(ha: RemoteHomeAssistant, event_type: str, seconds: float
 
 
 async def test_two_homes_linking_each_other_stay_stable(testbed: TestBed, peers: Peers) -> None:
-    b, c = peers.b, peers.c
+    b, c = peers.homes["b"], peers.homes["c"]
     p12 = testbed.p12()
-    link_b = await async_link(b, peers.nginx.url("c"), p12, P12_PASSWORD, c.token)
-    link_c = await async_link(c, peers.nginx.url("b"), p12, P12_PASSWORD, b.token)
+    link_b = await async_link(b, peers.url("c"), p12, P12_PASSWORD, c.token)
+    link_c = await async_link(c, peers.url("b"), p12, P12_PASSWORD, b.token)
     for ha in (b, c):
         await _wait(lambda ha=ha: _loaded(ha))
     # Both sides see the other's mirrors appear; wait until the counts settle.
