@@ -120,7 +120,9 @@ def _unload() -> Iterator[None]:
         UNLOADS.pop()()
 
 
-def make_sync(hass: HomeAssistant, remote: ScriptedRemote, store: Store) -> StatisticsSync:
+def make_sync(
+    hass: HomeAssistant, remote: ScriptedRemote, store: Store, link: str = "paths"
+) -> StatisticsSync:
     entry = SimpleNamespace(
         entry_id=ENTRY_ID,
         title="Paths",
@@ -133,7 +135,7 @@ def make_sync(hass: HomeAssistant, remote: ScriptedRemote, store: Store) -> Stat
         entry,  # type: ignore[arg-type]
         remote,  # type: ignore[arg-type]
         store,  # type: ignore[arg-type]
-        link_id=lambda: "paths",
+        link_id=lambda: link,
         notify_status=lambda: None,
     )
 
@@ -229,3 +231,29 @@ def test_units_and_progress_edges() -> None:
     assert progress.percent == 0  # counting what to import
     progress.statistics, progress.statistics_done = 4, 1
     assert progress.percent == 25
+
+
+async def test_two_links_and_a_remote_rename_keep_apart(local: HomeAssistant) -> None:
+    """Each link's external statistics get their own ids; a renamed remote entity is found
+    through its mirror (the store's key), so its rows still go to the same local entity."""
+    rows = hourly(3)
+    renamed = Store(["sensor.meter"])
+    renamed.key_for = lambda remote_id: {"sensor.meter_renamed": "sensor.meter"}[remote_id]  # type: ignore[method-assign]
+    first = make_sync(
+        local,
+        ScriptedRemote(
+            [meta("sensor.meter_renamed"), meta("grid:import")],
+            {"sensor.meter_renamed": rows, "grid:import": rows},
+        ),
+        renamed,
+    )
+    second = make_sync(
+        local, ScriptedRemote([meta("grid:import")], {"grid:import": rows}), Store([]), "other"
+    )
+    for sync in (first, second):
+        sync.request()
+        await sync.async_wait()
+    await get_instance(local).async_block_till_done()
+    assert len(await local_rows(local, "sensor.meter")) == 3
+    assert len(await local_rows(local, "remote_mtls:paths_grid_import")) == 3
+    assert len(await local_rows(local, "remote_mtls:other_grid_import")) == 3
