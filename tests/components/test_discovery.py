@@ -93,6 +93,9 @@ async def test_what_is_not_offered(hass: HomeAssistant) -> None:
 
 
 async def test_without_urls_the_seen_address_is_offered(hass: HomeAssistant) -> None:
+    MockConfigEntry(  # another remote, linked by hand: not this one
+        domain=DOMAIN, unique_id="owner:another", data={"url": "https://another.example"}
+    ).add_to_hass(hass)
     result = await discover(hass, announcement(external_url="ftp://odd", internal_url=None))
     schema = result["data_schema"].schema
     suggested = {str(key): key.description for key in schema}["url"]
