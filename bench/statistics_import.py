@@ -110,13 +110,11 @@ class GeneratedRemote:
 class Store:
     """The mirror store as the sync sees it: every generated sensor is mirrored."""
 
-    mirrors: dict[str, Any] = field(default_factory=dict)
+    local_ids: dict[str, str] = field(default_factory=dict)  # remote id -> local entity id
     link_up: bool = True
 
-    def key_for(self, remote_entity_id: str) -> str:
-        if remote_entity_id not in self.mirrors:
-            raise KeyError(remote_entity_id)
-        return remote_entity_id
+    def local_entity_id(self, remote_entity_id: str) -> str | None:
+        return self.local_ids.get(remote_entity_id)
 
     async def async_wait_idle(self) -> None:
         return None
@@ -187,11 +185,10 @@ async def _run(
     store = Store()
     registry = er.async_get(hass)
     for statistic_id in remote.ids:
-        store.mirrors[statistic_id] = SimpleNamespace(platform="sensor")
-        registry.async_get_or_create(
+        store.local_ids[statistic_id] = registry.async_get_or_create(
             "sensor", DOMAIN, scoped_id(ENTRY_ID, statistic_id),
             suggested_object_id=statistic_id.partition(".")[2],
-        )  # fmt: skip
+        ).entity_id  # fmt: skip
         hass.states.async_set(statistic_id, "0", {"unit_of_measurement": "kWh"})
     entry = SimpleNamespace(entry_id=ENTRY_ID, title="Bench", options={})
     sync = StatisticsSync(

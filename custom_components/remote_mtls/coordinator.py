@@ -205,6 +205,10 @@ class RemoteCoordinator:
         """Return the mirror key of a remote entity id (KeyError when not mirrored)."""
         return self.store.key_for(remote_entity_id)
 
+    def local_entity_id(self, remote_entity_id: str) -> str | None:
+        """Return the local entity mirroring a remote one (None: not mirrored, or not added yet)."""
+        return self.store.local_entity_id(remote_entity_id)
+
     def device_for(self, mirror: Mirror) -> RegistryDevice | None:
         """Return the remote device of a mirrored entity, when devices are mirrored."""
         if not self.mirror_devices or mirror.registry is None or not mirror.registry.device_id:

@@ -35,7 +35,7 @@ from homeassistant.util import dt as dt_util
 from .api import RemoteState
 from .const import DOMAIN
 from .entity import Attr, RemoteOnOff, as_list, mirrored_platform
-from .scoped_ids import remote_id_of, scoped_id
+from .scoped_ids import remote_id_of
 
 PARALLEL_UPDATES = 0
 _LOGGER = logging.getLogger(__name__)
@@ -116,12 +116,10 @@ class RemoteMediaPlayer(RemoteOnOff, MediaPlayerEntity):
             key = coordinator.key_for(remote_id)
         except KeyError:
             return remote_id
-        mirror = coordinator.mirrors[key]
-        local = er.async_get(coordinator.hass).async_get_entity_id(
-            mirror.platform, DOMAIN, scoped_id(coordinator.entry_id, key)
-        )
         # Not registered yet (being added right now): the id it asks for.
-        return local or f"{mirror.platform}.{remote_id.partition('.')[2]}"
+        return coordinator.local_entity_id(remote_id) or (
+            f"{coordinator.mirrors[key].platform}.{remote_id.partition('.')[2]}"
+        )
 
     def _remote_id(self, local_id: str) -> str:
         """Return the remote id of a local mirror; other ids are passed on unchanged."""

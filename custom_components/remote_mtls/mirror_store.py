@@ -152,6 +152,16 @@ class MirrorStore:
         """Return the mirror key of a remote entity id (KeyError when not mirrored)."""
         return self._key_by_entity_id[remote_entity_id]
 
+    def local_entity_id(self, remote_entity_id: str) -> str | None:
+        """Return the local entity mirroring a remote one (None: not mirrored, or not added yet)."""
+        if (key := self._key_by_entity_id.get(remote_entity_id)) is None:
+            return None
+        return self._registered_id(key, self.mirrors[key].platform)
+
+    def _registered_id(self, key: str, platform: str) -> str | None:
+        unique_id = scoped_id(self.entry.entry_id, key)
+        return er.async_get(self.hass).async_get_entity_id(platform, DOMAIN, unique_id)
+
     def forget_device(self, remote_device_id: str, mirror_filter: MirrorFilter) -> None:
         """Drop the mirrors of a remote device the user deleted here; filter it from now on."""
         self.filter = mirror_filter
@@ -358,10 +368,8 @@ class MirrorStore:
             return
         if self._key_by_entity_id.get(mirror.entity_id) == key:
             del self._key_by_entity_id[mirror.entity_id]
-        entity_registry = er.async_get(self.hass)
-        unique_id = scoped_id(self.entry.entry_id, key)
-        if entity_id := entity_registry.async_get_entity_id(mirror.platform, DOMAIN, unique_id):
-            entity_registry.async_remove(entity_id)
+        if entity_id := self._registered_id(key, mirror.platform):
+            er.async_get(self.hass).async_remove(entity_id)
 
 
 def _batches[T](items: list[T]) -> Iterator[list[T]]:

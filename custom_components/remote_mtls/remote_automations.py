@@ -30,7 +30,6 @@ from .const import DOMAIN
 from .coordinator import RemoteCoordinator
 from .devices import remote_device_id
 from .errors import translated_errors
-from .scoped_ids import scoped_id
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -134,17 +133,8 @@ def _to_local(link: DeviceLink, remote: Mapping[str, Any]) -> dict[str, Any] | N
 def _mirrored_entity(link: DeviceLink, remote_entity: str) -> er.RegistryEntry | None:
     """Return the local entry mirroring a remote entity (named by entity id or registry id)."""
     coordinator = link.coordinator
-    remote_entity_id = coordinator.registries.entity_id_of(remote_entity)
-    try:
-        key = coordinator.key_for(remote_entity_id)
-    except KeyError:
-        return None
-    mirror = coordinator.store.mirrors[key]
-    registry = er.async_get(coordinator.hass)
-    local_id = registry.async_get_entity_id(
-        mirror.platform, DOMAIN, scoped_id(coordinator.entry_id, key)
-    )
-    return registry.async_get(local_id) if local_id else None
+    local_id = coordinator.local_entity_id(coordinator.registries.entity_id_of(remote_entity))
+    return er.async_get(coordinator.hass).async_get(local_id) if local_id else None
 
 
 async def async_list(

@@ -48,7 +48,6 @@ from homeassistant.components.recorder.statistics import (
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util, slugify
@@ -64,7 +63,6 @@ from .api.statistics import (
 )
 from .const import CONF_STATISTICS_DAYS, DOMAIN
 from .mirror_store import MirrorStore
-from .scoped_ids import scoped_id
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -362,14 +360,8 @@ class StatisticsSync:
             return Target(meta, local_id, external=True)
         if meta.source != RECORDER:
             return None
-        try:
-            key = self.store.key_for(meta.statistic_id)
-        except KeyError:
-            return None  # not mirrored (filtered out, or gone): its local statistics stay
-        mirror = self.store.mirrors[key]
-        entity_id = er.async_get(self.hass).async_get_entity_id(
-            mirror.platform, DOMAIN, scoped_id(self.entry.entry_id, key)
-        )
+        # Not mirrored (filtered out, or gone): its local statistics stay as they are.
+        entity_id = self.store.local_entity_id(meta.statistic_id)
         return Target(meta, entity_id, external=False) if entity_id else None
 
     def _units(self, target: Target, local_statistics_unit: str | None) -> bool:

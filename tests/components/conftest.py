@@ -24,7 +24,6 @@ from custom_components.remote_mtls.const import (
     CONF_VERIFY_SSL,
     DOMAIN,
 )
-from custom_components.remote_mtls.scoped_ids import scoped_id
 from custom_components.remote_mtls.secret_store import Secrets, async_save_secrets
 
 from ..testbed.bed import P12_PASSWORD, TestBed
@@ -168,15 +167,8 @@ def mirrored_local_id(
     hass: HomeAssistant, entry: MockConfigEntry, remote_entity_id: str
 ) -> str | None:
     """The local entity mirroring a remote one; None when it is not mirrored (or not yet)."""
-    coordinator = entry.runtime_data
-    try:
-        key = coordinator.key_for(remote_entity_id)
-    except KeyError:
-        return None
-    mirror = coordinator.mirrors[key]
-    return er.async_get(hass).async_get_entity_id(
-        mirror.platform, DOMAIN, scoped_id(entry.entry_id, key)
-    )
+    local: str | None = entry.runtime_data.local_entity_id(remote_entity_id)
+    return local
 
 
 def local_entity_id(hass: HomeAssistant, entry: MockConfigEntry, remote_entity_id: str) -> str:

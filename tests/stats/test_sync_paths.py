@@ -14,14 +14,11 @@ from typing import Any
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.recorder.statistics import statistics_during_period
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.remote_mtls.api import CommandError, NotConnected
-from custom_components.remote_mtls.const import DOMAIN
-from custom_components.remote_mtls.scoped_ids import scoped_id
 from custom_components.remote_mtls.statistics_sync import (
     StatisticsSync,
     SyncProgress,
@@ -65,16 +62,14 @@ class ScriptedRemote:
 
 
 class Store:
-    """The mirror store as the sync sees it."""
+    """The mirror store as the sync sees it: which local entity mirrors a remote one."""
 
-    def __init__(self, mirrored: list[str]) -> None:
-        self.mirrors = {entity_id: SimpleNamespace(platform="sensor") for entity_id in mirrored}
+    def __init__(self, mirrored: list[str], renamed: dict[str, str] | None = None) -> None:
+        self.local_ids = {entity_id: entity_id for entity_id in mirrored} | (renamed or {})
         self.link_up = True
 
-    def key_for(self, remote_entity_id: str) -> str:
-        if remote_entity_id not in self.mirrors:
-            raise KeyError(remote_entity_id)
-        return remote_entity_id
+    def local_entity_id(self, remote_entity_id: str) -> str | None:
+        return self.local_ids.get(remote_entity_id)
 
     async def async_wait_idle(self) -> None:
         return None
@@ -96,16 +91,9 @@ def hourly(hours: int, step: float = 1.0) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def local(recorder_mock: Recorder, hass: HomeAssistant) -> HomeAssistant:
-    """A local Home Assistant with a recorder and two mirrored meters."""
-    registry = er.async_get(hass)
-    for entity_id, unit in (("sensor.meter", "kWh"), ("sensor.odd_unit", "kWh")):
-        registry.async_get_or_create(
-            "sensor",
-            DOMAIN,
-            scoped_id(ENTRY_ID, entity_id),
-            suggested_object_id=entity_id.partition(".")[2],
-        )
-        hass.states.async_set(entity_id, "0", {"unit_of_measurement": unit})
+    """A local Home Assistant with a recorder and the states of two mirrored meters."""
+    for entity_id in ("sensor.meter", "sensor.odd_unit"):
+        hass.states.async_set(entity_id, "0", {"unit_of_measurement": "kWh"})
     return hass
 
 
@@ -237,8 +225,7 @@ async def test_two_links_and_a_remote_rename_keep_apart(local: HomeAssistant) ->
     """Each link's external statistics get their own ids; a renamed remote entity is found
     through its mirror (the store's key), so its rows still go to the same local entity."""
     rows = hourly(3)
-    renamed = Store(["sensor.meter"])
-    renamed.key_for = lambda remote_id: {"sensor.meter_renamed": "sensor.meter"}[remote_id]  # type: ignore[method-assign]
+    renamed = Store([], {"sensor.meter_renamed": "sensor.meter"})
     first = make_sync(
         local,
         ScriptedRemote(
