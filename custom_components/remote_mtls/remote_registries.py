@@ -22,6 +22,7 @@ class RemoteRegistries:
     devices: dict[str, RegistryDevice] = field(default_factory=dict)
     areas: dict[str, RegistryName] = field(default_factory=dict)
     labels: dict[str, RegistryName] = field(default_factory=dict)
+    _entity_ids_by_id: dict[str, str] = field(default_factory=dict, repr=False)
 
     async def async_fetch(self, websocket: WebSocketSession) -> None:
         """Fetch all four registries at once."""
@@ -37,12 +38,10 @@ class RemoteRegistries:
         self.devices = decode_registry(devices, RegistryDevice.from_dict, lambda d: d.id)
         self.areas = decode_registry(areas, RegistryName.decoder("area_id"), lambda a: a.id)
         self.labels = decode_registry(labels, RegistryName.decoder("label_id"), lambda la: la.id)
+        self._entity_ids_by_id = {e.id: e.entity_id for e in self.entities.values() if e.id}
 
     def entity_id_of(self, reference: str) -> str:
         """Return the entity id of a remote entity named by entity id or registry id."""
         if reference in self.entities:
             return reference
-        for entity in self.entities.values():
-            if entity.id == reference:
-                return entity.entity_id
-        return reference
+        return self._entity_ids_by_id.get(reference, reference)
