@@ -97,7 +97,7 @@ class EventForwarder:
         if len(json_bytes(data)) > MAX_EVENT_DATA_BYTES:
             self._refuse(f"data over {MAX_EVENT_DATA_BYTES} bytes", subscribed_type)
             return
-        if not self._take_token():
+        if not self._limit.take(self._warn_flood):
             return
         context = event.get("context")
         context_id = context.get("id") if isinstance(context, dict) else None
@@ -110,17 +110,12 @@ class EventForwarder:
             time_fired=fired.timestamp() if fired else None,
         )
 
-    def _take_token(self) -> bool:
-        was_flooding = self._limit.flooding
-        if self._limit.take():
-            return True
-        if not was_flooding:
-            _LOGGER.warning(
-                "%s sends more than %.0f events per second; events are dropped until it slows down",
-                self._title,
-                EVENT_RATE,
-            )
-        return False
+    def _warn_flood(self) -> None:
+        _LOGGER.warning(
+            "%s sends more than %.0f events per second; events are dropped until it slows down",
+            self._title,
+            EVENT_RATE,
+        )
 
     def _refuse(self, what: str, subscribed_type: str) -> None:
         """Warn once per kind of refusal and subscription."""

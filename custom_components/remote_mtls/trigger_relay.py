@@ -8,6 +8,7 @@ sends is checked: firings are rate limited and oversized trigger data is left ou
 
 from __future__ import annotations
 
+from functools import partial
 import logging
 from typing import Any, Final
 
@@ -92,23 +93,25 @@ class TriggerRelay:
             self._subscription = None
             await subscription.unsubscribe()
 
+    def _warn_flood(self, link: DeviceLink) -> None:
+        _LOGGER.warning(
+            "%s fires trigger %s more than %.0f times per second; firings are dropped until it "
+            "slows down",
+            link.coordinator.entry.title,
+            self._config.get("type"),
+            EVENT_RATE,
+        )
+
     def _fired_on(self, link: DeviceLink) -> Any:
+        warn_flood = partial(self._warn_flood, link)
+
         @callback
         def _fired(event: Any) -> None:
             variables = event.get("variables") if isinstance(event, dict) else None
             remote = variables.get("trigger") if isinstance(variables, dict) else None
             if not isinstance(remote, dict):
                 return
-            was_flooding = self._limit.flooding
-            if not self._limit.take():
-                if not was_flooding:
-                    _LOGGER.warning(
-                        "%s fires trigger %s more than %.0f times per second; firings are "
-                        "dropped until it slows down",
-                        link.coordinator.entry.title,
-                        self._config.get("type"),
-                        EVENT_RATE,
-                    )
+            if not self._limit.take(warn_flood):
                 return
             if len(json_bytes(remote)) > MAX_EVENT_DATA_BYTES:
                 remote = {}
