@@ -55,7 +55,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: RemoteMtlsConfigEntry) -
     entry.async_on_unload(partial(async_detach_relays, hass, entry.entry_id))
     await async_attach_relays(hass, coordinator)
     entry.async_on_unload(
-        coordinator.async_add_status_listener(partial(async_refresh_conditions, hass))
+        coordinator.async_add_status_listener(
+            partial(async_refresh_conditions, hass, entry.entry_id)
+        )
     )
     coordinator.start_statistics()
     return True

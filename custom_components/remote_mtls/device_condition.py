@@ -13,7 +13,11 @@ from typing import Any, Final
 import weakref
 
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.typing import ConfigType, TemplateVarsType
 from homeassistant.util.hass_dict import HassKey
@@ -48,6 +52,11 @@ class RemoteCondition:
         self._running = False
         self._again = False
         self._warned = False
+
+    @property
+    def device_id(self) -> str:
+        """The local device whose remote condition this is."""
+        return str(self._config["device_id"])
 
     def __call__(self, hass: HomeAssistant, variables: TemplateVarsType = None) -> bool:
         """Return the last answer."""
@@ -125,7 +134,10 @@ def async_condition_from_config(hass: HomeAssistant, config: ConfigType) -> Remo
 
 
 @callback
-def async_refresh_conditions(hass: HomeAssistant) -> None:
-    """Ask the remote again for every device condition (the link went up or down, or a tick)."""
+def async_refresh_conditions(hass: HomeAssistant, entry_id: str) -> None:
+    """Ask the remote again for the conditions of a link's devices (up, down, or a tick)."""
+    devices = dr.async_get(hass)
     for condition in list(hass.data.get(CONDITIONS, ())):
-        condition.async_schedule_refresh()
+        device = devices.async_get(condition.device_id)
+        if device is not None and device.config_entry_id == entry_id:
+            condition.async_schedule_refresh()

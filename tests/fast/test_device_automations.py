@@ -232,7 +232,7 @@ async def test_condition_keeps_the_remote_answer_and_is_false_when_unsure(
 
     for odd in ({"result": "yes"}, NotConnected("down")):
         remote.answers["test_condition"] = odd
-        device_condition.async_refresh_conditions(hass)
+        device_condition.async_refresh_conditions(hass, ENTRY_ID)
         await hass.async_block_till_done(wait_background_tasks=True)
         assert check(hass, None) is False
     assert len([r for r in caplog.records if "could not evaluate" in r.getMessage()]) == 1
