@@ -146,10 +146,10 @@ class MirroredEntity(Entity):
     def _update(self) -> None:
         self._unusable = False
         if self._guarded(self._apply, self.mirror.state):
-            self._guarded(self._check_renderable)
+            self._guarded(self._check_state_length)
         try:
-            self.async_write_ha_state()
-        except Exception as err:  # a property the check does not know about
+            self.async_write_ha_state()  # computes every property once
+        except Exception as err:  # a platform property fails on this remote data
             self._reject(err)
             self.async_write_ha_state()
         if not self._unusable:
@@ -167,12 +167,17 @@ class MirroredEntity(Entity):
     def _check_renderable(self) -> None:
         """Read every public property a state write reads, as the write will.
 
+        Before the entity is added: its first write is Home Assistant's, not guarded here.
         Platforms compute these from the remote data and raise on what they cannot show;
         reading them first lets the entity be written unavailable instead of failing.
         """
         _ = (self.capability_attributes, self.state_attributes, self.extra_state_attributes)
         _ = (self.unit_of_measurement, self.device_class, self.entity_picture, self.icon)
         _ = (self.assumed_state, self.attribution, self.name, self.supported_features)
+        self._check_state_length()
+
+    def _check_state_length(self) -> None:
+        """Refuse a computed state over 255 characters (Home Assistant would write `unknown`)."""
         if (state := self.state) is not None and len(str(state)) > MAX_LENGTH_STATE_STATE:
             raise ValueError(f"state longer than {MAX_LENGTH_STATE_STATE} characters")
 
