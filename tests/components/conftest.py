@@ -104,12 +104,42 @@ async def add_entry(
     With another `url`, no certificate unless `p12` is given; links to different remotes need
     their own `secret_key`.
     """
+    if p12 is None and url is None:
+        p12 = bed.p12()
+    secrets = Secrets(
+        token=bed.token if token is None else token,
+        p12=p12,
+        password=P12_PASSWORD,
+        ca_pem=bed.ca_pem,
+    )
+    return await add_stored_entry(
+        hass,
+        title="Remote Test Home",
+        url=url or bed.url("on"),
+        secret_key=secret_key,
+        secrets=secrets,
+        **data,
+    )
+
+
+async def add_stored_entry(
+    hass: HomeAssistant,
+    *,
+    title: str,
+    url: str,
+    secret_key: str,
+    secrets: Secrets,
+    options: dict[str, Any] | None = None,
+    **data: Any,
+) -> MockConfigEntry:
+    """A config entry as the flow makes it (not set up), with `secrets` in the private store."""
     entry = MockConfigEntry(
         domain=DOMAIN,
-        title="Remote Test Home",
-        unique_id=url or bed.url("on"),
+        title=title,
+        unique_id=url,
+        options=options or {},
         data={
-            CONF_URL: url or bed.url("on"),
+            CONF_URL: url,
             CONF_VERIFY_SSL: True,
             CONF_SECRET_KEY: secret_key,
             "certificate_subject": "CN=test-client",
@@ -119,18 +149,7 @@ async def add_entry(
         },
     )
     entry.add_to_hass(hass)
-    if p12 is None and url is None:
-        p12 = bed.p12()
-    await async_save_secrets(
-        hass,
-        secret_key,
-        Secrets(
-            token=bed.token if token is None else token,
-            p12=p12,
-            password=P12_PASSWORD,
-            ca_pem=bed.ca_pem,
-        ),
-    )
+    await async_save_secrets(hass, secret_key, secrets)
     return entry
 
 

@@ -18,15 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 import uuid
 
-from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.remote_mtls.const import CONF_SECRET_KEY, CONF_VERIFY_SSL, DOMAIN
-from custom_components.remote_mtls.secret_store import Secrets, async_save_secrets
+from custom_components.remote_mtls.secret_store import Secrets
 
-from ..components.conftest import upload  # noqa: F401 (fixtures for these tests)
+from ..components.conftest import add_stored_entry, upload  # noqa: F401 (upload: a fixture)
 from ..reliability.conftest import late_upload  # noqa: F401
 from ..testbed.bed import P12_PASSWORD, TestBed
 from ..testbed.certs import ServerFiles
@@ -122,31 +120,22 @@ async def add_hostile_entry(
     **data: Any,
 ) -> MockConfigEntry:
     """A config entry for the hostile remote with the bed's p12, password and CA (not set up)."""
-    bed, secret_key = hostile.testbed, f"hostile-{uuid.uuid4().hex}"
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Hostile Home",
-        unique_id=url or hostile.url,
-        options=options or {},
-        data={
-            CONF_URL: url or hostile.url,
-            CONF_VERIFY_SSL: True,
-            CONF_SECRET_KEY: secret_key,
-            "certificate_subject": "CN=test-client",
-            "certificate_fingerprint": None,
-            "certificate_not_after": None,
-            **data,
-        },
-    )
-    entry.add_to_hass(hass)
+    bed = hostile.testbed
     secrets = Secrets(
         token=hostile.token if token is None else token,
         p12=bed.p12() if p12 is None else p12,
         password=P12_PASSWORD,
         ca_pem=bed.ca_pem,
     )
-    await async_save_secrets(hass, secret_key, secrets)
-    return entry
+    return await add_stored_entry(
+        hass,
+        title="Hostile Home",
+        url=url or hostile.url,
+        secret_key=f"hostile-{uuid.uuid4().hex}",
+        secrets=secrets,
+        options=options,
+        **data,
+    )
 
 
 @asynccontextmanager
