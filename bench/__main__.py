@@ -12,14 +12,12 @@ import argparse
 import asyncio
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-import shutil
 import sys
-import tempfile
 import time
 from typing import Any
 
 from . import burst, hub, initial, latency, reconnect, service
-from .console import interrupt_on_signals, log
+from .console import log, work_directory
 from .machine import LoadMonitor, machine_facts
 from .model import FULL, QUICK, Measurement, Sizes
 from .report import write_measurement, write_summary
@@ -112,27 +110,21 @@ def main(argv: list[str] | None = None) -> int:
     sizes, mode = (QUICK, "quick") if args.quick else (FULL, "full")
     results = RESULTS / "quick" if args.quick else RESULTS
     machine = machine_facts()
-    directory = Path(tempfile.mkdtemp(prefix="remote_mtls_bench_"))
-    interrupt_on_signals()
     measurements: list[Measurement] = []
-    finished = False
-    log(f"{mode} run, {sizes.entities} extra remote entities; work directory {directory}")
     try:
-        with running_rig(directory) as rig:
+        with (
+            work_directory("remote_mtls_bench_", args.keep) as directory,
+            running_rig(directory) as rig,
+        ):
+            log(f"{mode} run, {sizes.entities} extra remote entities; work directory {directory}")
             log(f"remote HA on {rig.remote.url}, nginx mTLS proxy on {rig.proxy_url}")
             measurements.append(_initial(rig, sizes))
             for step in (step for step in STEPS if step in steps):
                 log(f"{step} ...")
                 measurements.append(_step(rig, sizes, step))
-        finished = True
     except KeyboardInterrupt:
         log("interrupted; every process was stopped")
         return 130
-    finally:
-        if finished and not args.keep:
-            shutil.rmtree(directory, ignore_errors=True)
-        else:
-            log(f"logs kept in {directory}")
     for measurement in measurements:
         write_measurement(results, measurement, mode, machine)
     print(write_summary(results))

@@ -17,12 +17,10 @@ import argparse
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-import shutil
-import tempfile
 from typing import Any
 
 from . import hub_load, hub_mirror, hub_profile, hub_restart, latency
-from .console import interrupt_on_signals, log
+from .console import log, work_directory
 from .hub_rig import Hub, running_hub
 from .initial import drops_in_log
 from .machine import LoadMonitor, machine_facts
@@ -160,12 +158,12 @@ def main(argv: list[str]) -> int:
     )
     results = RESULTS / "quick" if args.quick else RESULTS
     machine = machine_facts()
-    directory = Path(tempfile.mkdtemp(prefix="remote_mtls_hub_"))
-    interrupt_on_signals()
-    finished = False
-    log(f"{mode} hub: {sizes.remotes} remotes x {sizes.entities} entities; work in {directory}")
     try:
-        with running_hub(directory, sizes.remotes) as hub:
+        with (
+            work_directory("remote_mtls_hub_", args.keep) as directory,
+            running_hub(directory, sizes.remotes) as hub,
+        ):
+            log(f"{mode} hub: {sizes.remotes} remotes x {sizes.entities} entities in {directory}")
             log(f"remotes behind {', '.join(home.proxy_url for home in hub.homes)}")
             asyncio.run(_prepare(hub, sizes.entities))
             if args.profile:
@@ -174,20 +172,13 @@ def main(argv: list[str]) -> int:
                 results.mkdir(parents=True, exist_ok=True)
                 (results / "hub_profile.md").write_text(text)
                 print(text)
-                finished = True
                 return 0
             hub.start_local()
             with LoadMonitor() as monitor:
                 found, runs = asyncio.run(_measure(hub, sizes))
-        finished = True
     except KeyboardInterrupt:
         log("interrupted; every process was stopped")
         return 130
-    finally:
-        if finished and not args.keep:
-            shutil.rmtree(directory, ignore_errors=True)
-        else:
-            log(f"logs kept in {directory}")
     measurement = summarize(found, runs, sizes)
     measurement.load = [monitor.as_dict()]
     write_measurement(results, measurement, mode, machine)
