@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import config_validation as cv, selector
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 import probatio as vol
 
-from .remote_control import DOMAIN, device_id
+from .remote_control import DOMAIN, device_id, level_capabilities
 
 ACTION_SCHEMA = cv.DEVICE_ACTION_BASE_SCHEMA.extend(
     {vol.Required("type"): "set_battery", vol.Required("level"): vol.Coerce(float)}
@@ -27,11 +27,7 @@ async def async_get_action_capabilities(
     hass: HomeAssistant, config: ConfigType
 ) -> dict[str, vol.Schema]:
     """The level, as a number."""
-    return {
-        "extra_fields": vol.Schema(
-            {vol.Required("level"): selector.NumberSelector({"min": 0, "max": 100})}
-        )
-    }
+    return level_capabilities()
 
 
 async def async_call_action_from_config(

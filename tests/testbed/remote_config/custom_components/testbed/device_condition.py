@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv, selector
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.condition import ConditionCheckerType
 from homeassistant.helpers.typing import ConfigType, TemplateVarsType
 import probatio as vol
 
-from .remote_control import DOMAIN, battery, device_id
+from .remote_control import DOMAIN, battery, device_id, level_capabilities
 
 CONDITION_SCHEMA = cv.DEVICE_CONDITION_BASE_SCHEMA.extend(
     {vol.Required("type"): "battery_below", vol.Required("level"): vol.Coerce(float)}
@@ -28,11 +28,7 @@ async def async_get_condition_capabilities(
     hass: HomeAssistant, config: ConfigType
 ) -> dict[str, vol.Schema]:
     """The level, as a number."""
-    return {
-        "extra_fields": vol.Schema(
-            {vol.Required("level"): selector.NumberSelector({"min": 0, "max": 100})}
-        )
-    }
+    return level_capabilities()
 
 
 def async_condition_from_config(hass: HomeAssistant, config: ConfigType) -> ConditionCheckerType:

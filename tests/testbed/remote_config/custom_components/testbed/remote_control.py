@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, selector
+import probatio as vol
 
 DOMAIN = "testbed"
 IDENTIFIER = (DOMAIN, "garden_remote")
@@ -44,3 +45,12 @@ def battery(hass: HomeAssistant) -> float:
         return float(state.state) if state else 0.0
     except ValueError:
         return 0.0
+
+
+def level_capabilities() -> dict[str, vol.Schema]:
+    """The extra field of the battery condition and action: a level, as a number."""
+    return {
+        "extra_fields": vol.Schema(
+            {vol.Required("level"): selector.NumberSelector({"min": 0, "max": 100})}
+        )
+    }
