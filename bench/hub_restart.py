@@ -155,5 +155,9 @@ async def run(hub: Hub, mappings: list[dict[str, str]]) -> dict[str, Any]:
         "all_available_after_api_s": round(available - api, 3) if available is not None else None,
         "still_unavailable": len(availability.pending),
         "still_unavailable_sample": sorted(availability.pending)[:10],
+        "last_available": [
+            f"{entity_id} {at - started:.2f} s"
+            for entity_id, at in sorted(availability.available_at.items(), key=lambda i: -i[1])[:3]
+        ],
         "subscriber_drops": drops,
     }

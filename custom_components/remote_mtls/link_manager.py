@@ -35,7 +35,7 @@ from .api import (
     WebSocketSession,
     pem_bundle,
 )
-from .client_factory import TlsSettings, async_create_client, async_load_identity
+from .client_factory import TlsSettings, async_create_client
 from .const import CONF_SECRET_KEY, CONF_VERIFY_SSL, DOMAIN, TRUST_EXPLICIT_VERSION
 from .errors import AUTH_REASONS, CERTIFICATE_REFUSED_REASONS, safe_description
 from .issues import (
@@ -46,6 +46,7 @@ from .issues import (
     async_set_issue,
 )
 from .mirror_store import MirrorStore
+from .saved_identity import async_load_saved_identity
 from .secret_store import Secrets, async_load_secrets, async_save_secrets
 
 _LOGGER = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ async def async_open_link(hass: HomeAssistant, entry: ConfigEntry[Any]) -> OpenL
         raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="secrets_missing")
     try:
         identity = (
-            await async_load_identity(hass, secrets.p12, secrets.password)
+            await async_load_saved_identity(hass, entry.data[CONF_SECRET_KEY], secrets, secrets.p12)
             if secrets.p12 is not None
             else None
         )

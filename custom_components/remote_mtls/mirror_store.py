@@ -2,7 +2,7 @@
 
 Remote changes come in through `on_entity_changes` (the subscribe_entities callback) and
 nowhere else. Small changes are written at once; snapshots and bursts are written in batches
-that yield to the event loop, one batch of one link at a time, so the local Home Assistant never
+that take turns with every other link (write_turns.py), so the local Home Assistant never
 falls behind its own websocket clients, however many links it has. Entities read their mirror
 and are told through their listener when it changed.
 """
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-import contextlib
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 import logging
@@ -22,15 +21,15 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util.hass_dict import HassKey
 
 from .api import EntityChanges, RegistryEntity, RemoteState
-from .const import BATCH_PAUSE, DOMAIN, REMOVAL_GRACE, WRITE_BATCH
+from .const import DOMAIN, REMOVAL_GRACE, WRITE_BATCH
 from .filters import MirrorFilter
 from .limits import bounded_state
 from .platform_map import local_platform
 from .remote_registries import RemoteRegistries
 from .scoped_ids import remote_id_of, scoped_id
+from .write_turns import write_turns
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -38,8 +37,6 @@ _LOGGER = logging.getLogger(__name__)
 RECONNECT_REMOVAL_GRACE = 30.0
 _REFRESH_REGISTRIES = object()
 _AVAILABILITY_CHANGED = object()
-
-_WRITE_TURN: HassKey[asyncio.Lock] = HassKey(f"{DOMAIN}_write_turn")
 
 type PlatformAdder = Callable[[list[Mirror]], Awaitable[None]]
 
@@ -101,7 +98,7 @@ class MirrorStore:
         self._snapshot = asyncio.Event()
         self._link_up = False  # up once a snapshot is applied; down when the websocket drops
         self._warned_limits: set[str] = set()
-        self._write_turn = hass.data.setdefault(_WRITE_TURN, asyncio.Lock())
+        self._turns = write_turns(hass)
 
     @property
     def link_up(self) -> bool:
@@ -248,9 +245,10 @@ class MirrorStore:
                     await self._refresh_registries()
                 elif item is _AVAILABILITY_CHANGED:
                     for updates in _batches(list(self._listeners.values())):
-                        async with self._turn():
+                        async with self._turns.turn():
                             for update in updates:
                                 update()
+                            self._turns.wrote(len(updates))
                 else:
                     await self._apply_in_batches(item)
         finally:
@@ -258,32 +256,24 @@ class MirrorStore:
 
     async def _apply_in_batches(self, changes: EntityChanges) -> None:
         states = list(changes.changed.values())
-        async with self._turn():
-            self._apply_changes(changes, states[:WRITE_BATCH])
+        first = states[:WRITE_BATCH]
+        async with self._turns.turn():
+            self._turns.wrote(self._apply_changes(changes, first))
         for batch in _batches(states[WRITE_BATCH:]):
             await self._async_add_waiting()
-            async with self._turn():
-                self._apply_states(batch, snapshot=changes.snapshot)
+            async with self._turns.turn():
+                self._turns.wrote(self._apply_states(batch, snapshot=changes.snapshot))
 
     async def _async_add_waiting(self) -> None:
         """Add new entities to their platforms, one batch at a time."""
         for platform, adder in list(self._adders.items()):
             for batch in _batches(self._waiting.pop(platform, [])):
-                async with self._turn():
+                async with self._turns.turn():
                     await adder(batch)
+                    self._turns.wrote(len(batch))
 
-    @contextlib.asynccontextmanager
-    async def _turn(self) -> AsyncIterator[None]:
-        """One batch at a time across every link of this Home Assistant, after a pause.
-
-        Links share the turn: ten links mirroring at once write no faster than one, so the
-        local websocket clients (and the event loop) keep up with them.
-        """
-        async with self._write_turn:
-            await asyncio.sleep(BATCH_PAUSE)
-            yield
-
-    def _apply_changes(self, changes: EntityChanges, states: Iterable[RemoteState]) -> None:
+    def _apply_changes(self, changes: EntityChanges, states: Iterable[RemoteState]) -> int:
+        """Apply a change set; return how many entity states were written."""
         reconnect = changes.snapshot and self._snapshot.is_set()
         grace = RECONNECT_REMOVAL_GRACE if reconnect else REMOVAL_GRACE
         for entity_id in changes.removed:
@@ -292,12 +282,15 @@ class MirrorStore:
         if changes.snapshot:
             self._link_up = True  # entities are written available from this snapshot on
             self._snapshot.set()
-        self._apply_states(states, snapshot=changes.snapshot)
+        written = self._apply_states(states, snapshot=changes.snapshot)
         if reconnect:
             self._notify_status()
+        return written
 
-    def _apply_states(self, states: Iterable[RemoteState], *, snapshot: bool) -> None:
+    def _apply_states(self, states: Iterable[RemoteState], *, snapshot: bool) -> int:
+        """Apply remote states; return how many entity states were written."""
         registries = self.registries
+        written = 0
         for state in states:
             registry_entry = registries.entities.get(state.entity_id)
             key = mirror_key(state.entity_id, registry_entry)
@@ -338,6 +331,8 @@ class MirrorStore:
             mirror.registry = registry_entry
             if (update := self._listeners.get(key)) is not None:
                 update()
+                written += 1
+        return written
 
     def _within_limits(self, key: str, state: RemoteState) -> RemoteState:
         bounded, dropped = bounded_state(state)

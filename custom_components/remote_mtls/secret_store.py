@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
@@ -27,6 +27,7 @@ class SecretRecord(TypedDict):
     p12: str | None  # base64
     password: str
     ca_pem: str | None
+    identity: NotRequired[dict[str, str] | None]  # saved_identity.py
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -37,6 +38,8 @@ class Secrets:
     p12: bytes | None = None
     password: str = ""
     ca_pem: str | None = None
+    # The identity the PKCS#12 held, as PEM parts, with the digest of the file it came from.
+    identity: dict[str, str] | None = None
 
     def to_record(self) -> SecretRecord:
         """Serialise for the store."""
@@ -45,6 +48,7 @@ class Secrets:
             p12=base64.b64encode(self.p12).decode() if self.p12 is not None else None,
             password=self.password,
             ca_pem=self.ca_pem,
+            identity=self.identity,
         )
 
     @classmethod
@@ -56,6 +60,7 @@ class Secrets:
             p12=base64.b64decode(p12) if p12 else None,
             password=record.get("password", ""),
             ca_pem=record.get("ca_pem"),
+            identity=record.get("identity"),
         )
 
     def __repr__(self) -> str:
@@ -85,6 +90,15 @@ async def async_save_secrets(hass: HomeAssistant, key: str, secrets: Secrets) ->
         records = await _load(hass)
         records[key] = secrets.to_record()
         await _store(hass).async_save(records)
+
+
+async def async_save_identity(hass: HomeAssistant, key: str, identity: dict[str, str]) -> None:
+    """Save the identity of the secrets under `key`, changing nothing else in them."""
+    async with hass.data.setdefault(DATA_LOCK, asyncio.Lock()):
+        records = await _load(hass)
+        if (record := records.get(key)) is not None:
+            record["identity"] = identity
+            await _store(hass).async_save(records)
 
 
 async def async_remove_secrets(hass: HomeAssistant, key: str) -> None:

@@ -168,3 +168,28 @@ def test_ca_certificates_from_pem(testbed: TestBed) -> None:
     assert load_ca_certificates(b"") == ()
     with pytest.raises(InvalidCaCertificate):
         load_ca_certificates("-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n")
+
+
+@pytest.mark.parametrize("issued", ["client", "client_ec", "client_via_intermediate"])
+def test_pem_parts_give_back_the_same_identity(testbed: TestBed, issued: str) -> None:
+    data = export_p12(getattr(testbed.pki, issued), P12_PASSWORD, include_ca=testbed.pki.root.cert)
+    identity = ClientIdentity.from_pkcs12(data, P12_PASSWORD)
+    again = ClientIdentity.from_pem_parts(identity.to_pem_parts())
+    assert again.certificate == identity.certificate
+    assert again.intermediates == identity.intermediates
+    assert again.ca_certificates == identity.ca_certificates == (testbed.pki.root.cert,)
+    assert again.key_pem() == identity.key_pem()
+    assert again.key_matches
+
+
+def test_pem_parts_are_checked_like_a_p12(testbed: TestBed) -> None:
+    parts = ClientIdentity.from_pkcs12(testbed.p12(), P12_PASSWORD).to_pem_parts()
+    with pytest.raises(CertificateExpired):
+        ClientIdentity.from_pem_parts(parts, now=datetime.now(UTC) + timedelta(days=400))
+    other_key = ClientIdentity.from_pkcs12(testbed.p12(testbed.pki.client_ec), P12_PASSWORD)
+    with pytest.raises(KeyMismatch):
+        ClientIdentity.from_pem_parts({**parts, "key": other_key.to_pem_parts()["key"]})
+    for damaged in ({**parts, "key": "nope"}, {**parts, "certificate": ""}, {"key": parts["key"]}):
+        with pytest.raises(InvalidPkcs12) as err:
+            ClientIdentity.from_pem_parts(damaged)
+        assert err.value.detail == "saved"

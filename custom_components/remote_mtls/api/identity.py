@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -27,6 +28,12 @@ type ClientKey = (
     | ec.EllipticCurvePrivateKey
     | ed25519.Ed25519PrivateKey
     | ed448.Ed448PrivateKey
+)
+CLIENT_KEY_TYPES = (
+    rsa.RSAPrivateKey,
+    ec.EllipticCurvePrivateKey,
+    ed25519.Ed25519PrivateKey,
+    ed448.Ed448PrivateKey,
 )
 PEM_MARKER = b"-----BEGIN"
 
@@ -92,13 +99,7 @@ class ClientIdentity:
         bundle = _load(data, password)
         if bundle.key is None:
             raise NoPrivateKey()
-        if not isinstance(
-            bundle.key,
-            rsa.RSAPrivateKey
-            | ec.EllipticCurvePrivateKey
-            | ed25519.Ed25519PrivateKey
-            | ed448.Ed448PrivateKey,
-        ):
+        if not isinstance(bundle.key, CLIENT_KEY_TYPES):
             raise InvalidPkcs12("Unsupported private key type", detail="key_type")
         extra = [item.certificate for item in bundle.additional_certs]
         leaf = bundle.cert.certificate if bundle.cert is not None else _find_leaf(bundle.key, extra)
@@ -109,6 +110,46 @@ class ClientIdentity:
             intermediates=tuple(c for c in extra if not _is_self_signed(c)),
             ca_certificates=tuple(c for c in extra if _is_self_signed(c)),
         )
+        if not identity.key_matches:
+            raise KeyMismatch()
+        if check_validity:
+            identity.check_validity(now)
+        return identity
+
+    def to_pem_parts(self) -> dict[str, str]:
+        """Return the identity as PEM texts, key in clear (`from_pem_parts` reads them back).
+
+        For a private store only: it lets a saved identity load without the PKCS#12's key
+        derivation and key validation (tens of milliseconds holding the GIL per RSA key).
+        """
+        return {
+            "certificate": _pem(self.certificate),
+            "intermediates": "".join(_pem(cert) for cert in self.intermediates),
+            "ca_certificates": "".join(_pem(cert) for cert in self.ca_certificates),
+            "key": self.key_pem().decode(),
+        }
+
+    @classmethod
+    def from_pem_parts(
+        cls, parts: Mapping[str, str], *, check_validity: bool = True, now: datetime | None = None
+    ) -> ClientIdentity:
+        """Load what `to_pem_parts` wrote, from a PKCS#12 this class loaded and checked before.
+
+        The RSA key is not validated again (it was when the PKCS#12 was loaded); that the key
+        belongs to the certificate and the validity dates are checked as for a PKCS#12.
+        """
+        try:
+            key = serialization.load_pem_private_key(
+                parts["key"].encode(), None, unsafe_skip_rsa_key_validation=True
+            )
+            certificate = x509.load_pem_x509_certificate(parts["certificate"].encode())
+            intermediates = _pem_certificates(parts["intermediates"])
+            ca_certificates = _pem_certificates(parts["ca_certificates"])
+        except KeyError, TypeError, ValueError, AttributeError:
+            raise InvalidPkcs12("The saved identity cannot be read", detail="saved") from None
+        if not isinstance(key, CLIENT_KEY_TYPES):
+            raise InvalidPkcs12("Unsupported private key type", detail="key_type")
+        identity = cls(certificate, key, intermediates, ca_certificates)
         if not identity.key_matches:
             raise KeyMismatch()
         if check_validity:
@@ -188,6 +229,14 @@ class ClientIdentity:
         return self.key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
         )
+
+
+def _pem(cert: x509.Certificate) -> str:
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def _pem_certificates(text: str) -> tuple[x509.Certificate, ...]:
+    return tuple(x509.load_pem_x509_certificates(text.encode())) if text else ()
 
 
 def load_ca_certificates(data: bytes | str) -> tuple[x509.Certificate, ...]:

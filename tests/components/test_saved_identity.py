@@ -1,0 +1,96 @@
+"""A link loads its PKCS#12 once; later setups read the identity saved from it (fast starts)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+
+from custom_components.remote_mtls.api import ClientIdentity
+from custom_components.remote_mtls.const import CONF_SECRET_KEY
+from custom_components.remote_mtls.saved_identity import DIGEST
+from custom_components.remote_mtls.secret_store import (
+    Secrets,
+    async_load_secrets,
+    async_save_secrets,
+)
+
+from ..testbed.bed import P12_PASSWORD, TestBed
+from .conftest import add_entry
+
+
+async def _secrets(hass: HomeAssistant, key: str) -> Secrets:
+    secrets = await async_load_secrets(hass, key)
+    assert secrets is not None
+    return secrets
+
+
+async def test_the_p12_is_loaded_once_then_the_saved_identity(
+    hass: HomeAssistant, testbed: TestBed
+) -> None:
+    entry = await add_entry(hass, testbed)
+    key = entry.data[CONF_SECRET_KEY]
+    with patch.object(ClientIdentity, "from_pkcs12", wraps=ClientIdentity.from_pkcs12) as loads_p12:
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        saved = (await _secrets(hass, key)).identity
+        assert saved is not None and saved[DIGEST]
+        identity = entry.runtime_data.identity
+        assert identity is not None and identity.to_pem_parts().items() <= saved.items()
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert loads_p12.call_count == 1
+    reloaded = entry.runtime_data.identity
+    assert reloaded is not None and reloaded.to_pem_parts() == identity.to_pem_parts()
+    assert (await _secrets(hass, key)).token == testbed.token  # nothing else changed
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_another_file_or_a_damaged_saved_identity_loads_the_file(
+    hass: HomeAssistant, testbed: TestBed
+) -> None:
+    entry = await add_entry(hass, testbed)
+    key = entry.data[CONF_SECRET_KEY]
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    rsa_saved = (await _secrets(hass, key)).identity
+    assert rsa_saved is not None
+    # A new file whose secrets still carry the old saved identity: its digest does not match.
+    ec_file = testbed.p12(testbed.pki.client_ec)
+    await async_save_secrets(hass, key, replace(await _secrets(hass, key), p12=ec_file))
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    assert entry.runtime_data.identity is not None
+    assert entry.runtime_data.identity.key_type == "EC secp256r1"
+    ec_saved = (await _secrets(hass, key)).identity
+    assert ec_saved is not None and ec_saved[DIGEST] != rsa_saved[DIGEST]
+    # A saved identity that cannot be read: the file is loaded, and saved again.
+    damaged = {**ec_saved, "key": "-----BEGIN PRIVATE KEY-----\nnope\n"}
+    await async_save_secrets(hass, key, replace(await _secrets(hass, key), identity=damaged))
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    assert entry.state is ConfigEntryState.LOADED
+    assert (await _secrets(hass, key)).identity == ec_saved
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_saved_identity_that_expired_is_refused_like_the_file(
+    hass: HomeAssistant, testbed: TestBed, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = await add_entry(hass, testbed)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    identity = ClientIdentity.from_pkcs12(testbed.p12(), P12_PASSWORD)
+    freezer.move_to(identity.not_after + timedelta(days=1))
+    assert datetime.now(UTC) > identity.not_after
+    with patch.object(ClientIdentity, "from_pkcs12", wraps=ClientIdentity.from_pkcs12) as loads_p12:
+        assert not await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    # Only the reauthentication form reads the file (to show it); the setup did not.
+    assert [call.kwargs for call in loads_p12.call_args_list] == [{"check_validity": False}]
+    assert entry.state is ConfigEntryState.SETUP_ERROR  # certificate_expired: reauth
+    assert entry.reason is not None and "expired" in entry.reason.lower()
