@@ -59,6 +59,7 @@ from .const import (
 from .errors import FORM_ERRORS, IDENTITY_REASONS, form_error
 from .options_flow import RemoteMtlsOptionsFlow
 from .remote_identity import is_url_identity
+from .saved_identity import saved_identity
 from .secret_store import Secrets, async_load_secrets, async_save_secrets
 
 DISCOVERY_ID_PREFIX = "zeroconf:"  # until the flow learns the remote's identity
@@ -478,11 +479,15 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             self._abort_if_unique_id_mismatch(reason="another_remote")
 
     def _secrets(self) -> Secrets:
+        identity = None
+        if self._p12 is not None and self._identity is not None:
+            identity = saved_identity(self._p12, self._password, self._identity)
         return Secrets(
             token=self._token or "",
-            p12=self._p12 if self._identity is not None else None,
+            p12=self._p12 if identity is not None else None,
             password=self._password,
             ca_pem=self._ca_pem,
+            identity=identity,
         )
 
     def _entry_data(self) -> dict[str, Any]:

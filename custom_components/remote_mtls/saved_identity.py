@@ -2,8 +2,9 @@
 
 Loading a PKCS#12 derives the key from the password and validates the RSA key: about 35 ms that
 hold the GIL (and so the event loop) per link at every start. The first setup of a link saves
-what the file held in the link's private secrets; later setups read that back in well under a
-millisecond. A new file or password never matches the saved digest, so it is loaded in full.
+what the file held in the link's private secrets (a config flow saves it with them); later
+setups read that back in well under a millisecond. A new file or password never matches the
+saved digest, so it is loaded in full.
 """
 
 from __future__ import annotations
@@ -23,17 +24,21 @@ def _digest(p12: bytes, password: str) -> str:
     return hashlib.sha256(p12 + b"\0" + password.encode()).hexdigest()
 
 
+def saved_identity(p12: bytes, password: str, identity: ClientIdentity) -> dict[str, str]:
+    """Return what to save of the identity that `p12` opened with `password` (loaded in full)."""
+    return {DIGEST: _digest(p12, password), **identity.to_pem_parts()}
+
+
 async def async_load_saved_identity(
     hass: HomeAssistant, key: str, secrets: Secrets, p12: bytes
 ) -> ClientIdentity:
     """Return the identity of `p12` (the secrets' file); raise IdentityError as loading would."""
-    digest = _digest(p12, secrets.password)
     saved = secrets.identity
-    if saved is not None and saved.get(DIGEST) == digest:
+    if saved is not None and saved.get(DIGEST) == _digest(p12, secrets.password):
         try:
             return ClientIdentity.from_pem_parts(saved)
         except InvalidPkcs12, KeyMismatch:
             pass  # damaged: load the file again, and save it again
     identity = await async_load_identity(hass, p12, secrets.password)
-    await async_save_identity(hass, key, {DIGEST: digest, **identity.to_pem_parts()})
+    await async_save_identity(hass, key, saved_identity(p12, secrets.password, identity))
     return identity

@@ -11,7 +11,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
 from custom_components.remote_mtls.api import ClientIdentity
-from custom_components.remote_mtls.const import CONF_SECRET_KEY
+from custom_components.remote_mtls.const import CONF_SECRET_KEY, DOMAIN
 from custom_components.remote_mtls.saved_identity import DIGEST
 from custom_components.remote_mtls.secret_store import (
     Secrets,
@@ -20,7 +20,7 @@ from custom_components.remote_mtls.secret_store import (
 )
 
 from ..testbed.bed import P12_PASSWORD, TestBed
-from .conftest import add_entry
+from .conftest import Uploader, add_entry, send, send_good_certificate, start
 
 
 async def _secrets(hass: HomeAssistant, key: str) -> Secrets:
@@ -48,6 +48,23 @@ async def test_the_p12_is_loaded_once_then_the_saved_identity(
     reloaded = entry.runtime_data.identity
     assert reloaded is not None and reloaded.to_pem_parts() == identity.to_pem_parts()
     assert (await _secrets(hass, key)).token == testbed.token  # nothing else changed
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_link_made_in_the_flow_starts_without_decrypting_its_file(
+    hass: HomeAssistant, testbed: TestBed, upload: Uploader
+) -> None:
+    with patch.object(ClientIdentity, "from_pkcs12", wraps=ClientIdentity.from_pkcs12) as loads_p12:
+        result = await send_good_certificate(
+            hass, await start(hass, testbed.url("on")), testbed, upload
+        )
+        result = await send(hass, result, {"access_token": testbed.token})
+        await hass.async_block_till_done()
+        entry = hass.config_entries.async_entries(DOMAIN)[0]
+        assert entry.state is ConfigEntryState.LOADED
+        assert loads_p12.call_count == 1  # the certificate step; the setup read what it saved
+        assert await hass.config_entries.async_reload(entry.entry_id)
+    assert loads_p12.call_count == 1
     await hass.config_entries.async_unload(entry.entry_id)
 
 
