@@ -1,7 +1,8 @@
-"""State latency of one link while the other links churn: every other remote changes one of its
-bulk entities about `rate` times a second (round robin) while the first home's latency is
-measured against its own floor, as `latency.run_once` does for a single link. At the end, the
-churned mirrors are checked against the last value each remote was given (lost updates).
+"""State latency of one link while the other links churn: every other remote changes the value of
+one of its bulk entities (name and unit kept) about `rate` times a second (round robin) while
+the first home's latency is measured against its own floor, as `latency.run_once` does for a
+single link. At the end, the churned mirrors are checked against the last value each remote was
+given (lost updates).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from .clock import now
 from .hub_rig import Hub
 from .latency import run_once, set_state_message
 from .mirror_map import states_and_registry
-from .rig import BULK_PREFIX, Rig
+from .rig import BULK_PREFIX, Rig, bulk_attributes
 
 CATCH_UP_S = 3.0  # after the churn stops, before the mirrors are compared
 
@@ -34,9 +35,10 @@ class Churn:
         async with self.home.driver() as driver:
             started = now()
             while not stop.is_set():
-                entity_id = f"{BULK_PREFIX}{self.sent % self.entities}"
-                value = f"churn{self.sent}"
-                await driver.command(set_state_message(entity_id, value, {}))
+                index = self.sent % self.entities
+                entity_id = f"{BULK_PREFIX}{index}"
+                value = str(self.sent)  # a number: the sensor has a unit
+                await driver.command(set_state_message(entity_id, value, bulk_attributes(index)))
                 self.last[entity_id] = value
                 self.sent += 1
                 with contextlib.suppress(TimeoutError):

@@ -21,6 +21,13 @@ from .clock import now
 from .wsclient import WsClient
 
 BULK_PREFIX = "sensor.bulk_"
+
+
+def bulk_attributes(index: int) -> dict[str, str]:
+    """The attributes the test bed's `set_states` gives bulk entity `index`."""
+    return {"friendly_name": f"Bulk {index}", "unit_of_measurement": "W"}
+
+
 REFERENCE_COMPONENT = Path(__file__).parent / "reference" / "bench_reference"
 SITE = "on"
 
