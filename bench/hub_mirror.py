@@ -14,7 +14,7 @@ from .clock import now
 from .hub_rig import Hub
 from .initial import drops_in_log, floor_snapshot
 from .memory import MB, RssSampler
-from .mirror_map import mirrors_of, remote_keys, states_and_registry
+from .mirror_map import mirrors_of, remote_keys, states_and_registry, still_at_the_remote
 from .stats import median
 from .wsclient import WsClient
 
@@ -68,18 +68,22 @@ async def _wait_complete(
                 for entry_id, home_keys in zip(entry_ids, keys, strict=True)
             ]
             seen = now()
-            complete = all(
+            complete = [
                 len(mapping) == len(home_keys)
                 and all(local_id in states for local_id in mapping.values())
                 for mapping, home_keys in zip(mappings, keys, strict=True)
-            )
-            if complete:
+            ]
+            if all(complete):
                 return seen, mappings
             if seen > deadline:
                 mirrored = sum(len(mapping) for mapping in mappings)
                 total = sum(len(home_keys) for home_keys in keys)
                 raise TimeoutError(f"only {mirrored} of {total} entities mirrored")
             await asyncio.sleep(POLL_S)
+            keys = [
+                home_keys if done else await still_at_the_remote(home, home_keys)
+                for home, home_keys, done in zip(hub.homes, keys, complete, strict=True)
+            ]
 
 
 async def link_all(hub: Hub, plain: PlainSubscriber) -> Mirrored:

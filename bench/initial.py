@@ -15,7 +15,7 @@ from typing import Any
 
 from .clock import now
 from .memory import MB, RssSampler
-from .mirror_map import local_mirrors, remote_keys
+from .mirror_map import local_mirrors, remote_keys, still_at_the_remote
 from .model import Measurement, Row
 from .rig import Rig
 from .stats import median
@@ -24,6 +24,7 @@ from .wsclient import WsClient
 TARGET_S = 1.0
 TARGET_MB_PER_1000 = 8.0
 COMPLETE_TIMEOUT = 300.0
+RECHECK_S = 1.0  # while mirrors are missing, the remote's entities are read again this often
 SETTLE_S = 3.0  # after completion, before the steady RSS is read
 DROP_LOG = "unable to keep up"
 
@@ -55,22 +56,28 @@ def drops_in_log(rig: Rig) -> int:
 
 async def _wait_complete(
     rig: Rig, entry_id: str, keys: dict[str, str]
-) -> tuple[float, bool, dict[str, str]]:
+) -> tuple[float, bool, dict[str, str], dict[str, str]]:
     """Poll until every remote entity has a local registry entity with a state.
 
-    Returns when that was seen, whether the first look already found it, and the mapping.
+    Returns when that was seen, whether the first look already found it, the mapping and the
+    remote entities waited for: those the remote removed meanwhile are not (checked every
+    RECHECK_S while some are missing).
     """
     first = True
     deadline = now() + COMPLETE_TIMEOUT
+    recheck_at = now() + RECHECK_S
     async with rig.local_client(coalesce=True) as local:
         while True:
             mapping, states = await local_mirrors(local, entry_id, keys)
             seen = now()
             with_state = all(local_id in states for local_id in mapping.values())
             if len(mapping) == len(keys) and with_state:
-                return seen, first, mapping
+                return seen, first, mapping, keys
             if seen > deadline:
                 raise TimeoutError(f"only {len(mapping)} of {len(keys)} entities mirrored")
+            if seen > recheck_at:
+                keys = await still_at_the_remote(rig, keys)
+                recheck_at = now() + RECHECK_S
             first = False
             await asyncio.sleep(0.05)
 
@@ -144,7 +151,7 @@ async def run_once(rig: Rig) -> dict[str, Any]:
     floor_s, floor_count = await floor_snapshot(rig)
     async with observed(rig) as observation:
         timing = await rig.link()
-        seen, at_first_look, mapping = await _wait_complete(rig, timing.entry_id, keys)
+        seen, at_first_look, mapping, keys = await _wait_complete(rig, timing.entry_id, keys)
     rig.entry_id = timing.entry_id
     complete = timing.finished if at_first_look else seen
     arrivals = observation.arrivals

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from custom_components.remote_mtls.api import RegistryEntity
 from custom_components.remote_mtls.coordinator import mirror_key
 
 from .wsclient import WsClient
+
+if TYPE_CHECKING:
+    from .rig import Rig
 
 
 async def remote_keys(remote: WsClient) -> dict[str, str]:
@@ -15,6 +18,14 @@ async def remote_keys(remote: WsClient) -> dict[str, str]:
     states, registry = await states_and_registry(remote)
     by_id = {entry["entity_id"]: RegistryEntity.from_dict(entry) for entry in registry}
     return {eid: mirror_key(eid, by_id.get(eid)) for eid in states}
+
+
+async def still_at_the_remote(rig: Rig, keys: dict[str, str]) -> dict[str, str]:
+    """The entries of `keys` whose remote entity still exists (the demo's geolocation events
+    come and go: one removed before it was mirrored is never mirrored)."""
+    async with rig.driver() as driver:
+        present = await remote_keys(driver)
+    return {remote_id: key for remote_id, key in keys.items() if remote_id in present}
 
 
 async def local_mirrors(
