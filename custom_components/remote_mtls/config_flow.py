@@ -479,15 +479,17 @@ class RemoteMtlsConfigFlow(ConfigFlow, domain=DOMAIN):
             self._abort_if_unique_id_mismatch(reason="another_remote")
 
     def _secrets(self) -> Secrets:
-        identity = None
-        if self._p12 is not None and self._identity is not None:
-            identity = saved_identity(self._p12, self._password, self._identity)
+        p12 = self._p12 if self._identity is not None else None
         return Secrets(
             token=self._token or "",
-            p12=self._p12 if identity is not None else None,
+            p12=p12,
             password=self._password,
             ca_pem=self._ca_pem,
-            identity=identity,
+            identity=(
+                saved_identity(p12, self._password, self._identity)
+                if p12 is not None and self._identity is not None
+                else None
+            ),
         )
 
     def _entry_data(self) -> dict[str, Any]:

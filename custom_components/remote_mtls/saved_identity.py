@@ -2,9 +2,10 @@
 
 Loading a PKCS#12 derives the key from the password and validates the RSA key: about 35 ms that
 hold the GIL (and so the event loop) per link at every start. The first setup of a link saves
-what the file held in the link's private secrets (a config flow saves it with them); later
-setups read that back in well under a millisecond. A new file or password never matches the
-saved digest, so it is loaded in full.
+what the file held in the link's private secrets (a config flow saves it with them), the key
+encrypted with the file's password; later setups read that back in well under a millisecond. A
+new file or password never matches the saved digest, so it is loaded in full; a file without a
+password is loaded at every setup.
 """
 
 from __future__ import annotations
@@ -24,9 +25,15 @@ def _digest(p12: bytes, password: str) -> str:
     return hashlib.sha256(p12 + b"\0" + password.encode()).hexdigest()
 
 
-def saved_identity(p12: bytes, password: str, identity: ClientIdentity) -> dict[str, str]:
-    """Return what to save of the identity that `p12` opened with `password` (loaded in full)."""
-    return {DIGEST: _digest(p12, password), **identity.to_pem_parts()}
+def saved_identity(p12: bytes, password: str, identity: ClientIdentity) -> dict[str, str] | None:
+    """Return what to save of the identity that `p12` opened with `password` (loaded in full).
+
+    None without a password: the key is never written in clear, so such a file is loaded at
+    every setup.
+    """
+    if not password:
+        return None
+    return {DIGEST: _digest(p12, password), **identity.to_pem_parts(password)}
 
 
 async def async_load_saved_identity(
@@ -36,9 +43,10 @@ async def async_load_saved_identity(
     saved = secrets.identity
     if saved is not None and saved.get(DIGEST) == _digest(p12, secrets.password):
         try:
-            return ClientIdentity.from_pem_parts(saved)
+            return ClientIdentity.from_pem_parts(saved, secrets.password)
         except InvalidPkcs12, KeyMismatch:
             pass  # damaged: load the file again, and save it again
     identity = await async_load_identity(hass, p12, secrets.password)
-    await async_save_identity(hass, key, saved_identity(p12, secrets.password, identity))
+    if (to_save := saved_identity(p12, secrets.password, identity)) is not None:
+        await async_save_identity(hass, key, to_save)
     return identity

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import dsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 import pytest
 
@@ -174,7 +175,9 @@ def test_ca_certificates_from_pem(testbed: TestBed) -> None:
 def test_pem_parts_give_back_the_same_identity(testbed: TestBed, issued: str) -> None:
     data = export_p12(getattr(testbed.pki, issued), P12_PASSWORD, include_ca=testbed.pki.root.cert)
     identity = ClientIdentity.from_pkcs12(data, P12_PASSWORD)
-    again = ClientIdentity.from_pem_parts(identity.to_pem_parts())
+    parts = identity.to_pem_parts(P12_PASSWORD)
+    assert parts["key"].startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    again = ClientIdentity.from_pem_parts(parts, P12_PASSWORD)
     assert again.certificate == identity.certificate
     assert again.intermediates == identity.intermediates
     assert again.ca_certificates == identity.ca_certificates == (testbed.pki.root.cert,)
@@ -183,13 +186,37 @@ def test_pem_parts_give_back_the_same_identity(testbed: TestBed, issued: str) ->
 
 
 def test_pem_parts_are_checked_like_a_p12(testbed: TestBed) -> None:
-    parts = ClientIdentity.from_pkcs12(testbed.p12(), P12_PASSWORD).to_pem_parts()
+    identity = ClientIdentity.from_pkcs12(testbed.p12(), P12_PASSWORD)
+    parts = identity.to_pem_parts(P12_PASSWORD)
     with pytest.raises(CertificateExpired):
-        ClientIdentity.from_pem_parts(parts, now=datetime.now(UTC) + timedelta(days=400))
-    other_key = ClientIdentity.from_pkcs12(testbed.p12(testbed.pki.client_ec), P12_PASSWORD)
+        ClientIdentity.from_pem_parts(
+            parts, P12_PASSWORD, now=datetime.now(UTC) + timedelta(days=400)
+        )
+    other = ClientIdentity.from_pkcs12(testbed.p12(testbed.pki.client_ec), P12_PASSWORD)
     with pytest.raises(KeyMismatch):
-        ClientIdentity.from_pem_parts({**parts, "key": other_key.to_pem_parts()["key"]})
-    for damaged in ({**parts, "key": "nope"}, {**parts, "certificate": ""}, {"key": parts["key"]}):
+        ClientIdentity.from_pem_parts(
+            {**parts, "key": other.to_pem_parts(P12_PASSWORD)["key"]}, P12_PASSWORD
+        )
+    for damaged, password in (
+        ({**parts, "key": "nope"}, P12_PASSWORD),
+        ({**parts, "certificate": ""}, P12_PASSWORD),
+        ({"key": parts["key"]}, P12_PASSWORD),
+        (parts, "not-the-password"),
+    ):
         with pytest.raises(InvalidPkcs12) as err:
-            ClientIdentity.from_pem_parts(damaged)
+            ClientIdentity.from_pem_parts(damaged, password)
         assert err.value.detail == "saved"
+    dsa_key = dsa.generate_private_key(2048).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(P12_PASSWORD.encode()),
+    )
+    with pytest.raises(InvalidPkcs12) as err:
+        ClientIdentity.from_pem_parts({**parts, "key": dsa_key.decode()}, P12_PASSWORD)
+    assert err.value.detail == "key_type"
+
+
+def test_the_key_is_never_written_without_a_password(testbed: TestBed) -> None:
+    identity = ClientIdentity.from_pkcs12(testbed.p12(), P12_PASSWORD)
+    with pytest.raises(ValueError, match="password"):
+        identity.to_pem_parts("")

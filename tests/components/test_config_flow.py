@@ -77,8 +77,11 @@ async def test_full_flow_through_http_api_like_the_frontend(
     assert secrets.password == P12_PASSWORD
     assert "redacted" in repr(secrets)
     assert _store(hass)._private  # written with mode 0600
-    # The identity the flow loaded is saved with them: the link's setups need not decrypt it.
-    assert secrets.identity is not None and secrets.identity["key"].splitlines()[1] in key_pem
+    # The identity the flow loaded is saved with them (the link's setups need not decrypt the
+    # file), its key encrypted with the file's password.
+    assert secrets.identity is not None
+    assert secrets.identity["key"].startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert key_pem.splitlines()[1] not in json.dumps(secrets.identity)
 
 
 async def test_remote_without_client_certificate(hass: HomeAssistant, testbed: TestBed) -> None:

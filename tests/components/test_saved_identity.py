@@ -20,6 +20,7 @@ from custom_components.remote_mtls.secret_store import (
 )
 
 from ..testbed.bed import P12_PASSWORD, TestBed
+from ..testbed.certs import P12Format
 from .conftest import Uploader, add_entry, send, send_good_certificate, start
 
 
@@ -40,13 +41,16 @@ async def test_the_p12_is_loaded_once_then_the_saved_identity(
         saved = (await _secrets(hass, key)).identity
         assert saved is not None and saved[DIGEST]
         identity = entry.runtime_data.identity
-        assert identity is not None and identity.to_pem_parts().items() <= saved.items()
+        assert identity is not None
+        assert saved["key"].startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")  # never in clear
+        assert saved["certificate"] == testbed.pki.client.cert_pem().decode()
         assert await hass.config_entries.async_reload(entry.entry_id)
         await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     assert loads_p12.call_count == 1
     reloaded = entry.runtime_data.identity
-    assert reloaded is not None and reloaded.to_pem_parts() == identity.to_pem_parts()
+    assert reloaded is not None and reloaded.key_pem() == identity.key_pem()
+    assert reloaded.certificate == identity.certificate
     assert (await _secrets(hass, key)).token == testbed.token  # nothing else changed
     await hass.config_entries.async_unload(entry.entry_id)
 
@@ -90,7 +94,28 @@ async def test_another_file_or_a_damaged_saved_identity_loads_the_file(
     await async_save_secrets(hass, key, replace(await _secrets(hass, key), identity=damaged))
     assert await hass.config_entries.async_reload(entry.entry_id)
     assert entry.state is ConfigEntryState.LOADED
-    assert (await _secrets(hass, key)).identity == ec_saved
+    saved_again = (await _secrets(hass, key)).identity
+    assert saved_again is not None and saved_again["key"] != damaged["key"]
+    assert saved_again[DIGEST] == ec_saved[DIGEST]
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_file_without_a_password_is_loaded_at_every_setup(
+    hass: HomeAssistant, testbed: TestBed
+) -> None:
+    """Its key would have to be saved in clear: nothing is saved."""
+    entry = await add_entry(hass, testbed)
+    key = entry.data[CONF_SECRET_KEY]
+    without_password = testbed.p12(fmt=P12Format.NO_PASSWORD, password="")
+    await async_save_secrets(
+        hass, key, replace(await _secrets(hass, key), p12=without_password, password="")
+    )
+    with patch.object(ClientIdentity, "from_pkcs12", wraps=ClientIdentity.from_pkcs12) as loads_p12:
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        assert await hass.config_entries.async_reload(entry.entry_id)
+    assert loads_p12.call_count == 2
+    assert (await _secrets(hass, key)).identity is None
     await hass.config_entries.async_unload(entry.entry_id)
 
 

@@ -116,22 +116,29 @@ class ClientIdentity:
             identity.check_validity(now)
         return identity
 
-    def to_pem_parts(self) -> dict[str, str]:
-        """Return the identity as PEM texts, key in clear (`from_pem_parts` reads them back).
+    def to_pem_parts(self, password: str) -> dict[str, str]:
+        """Return the identity as PEM texts, the key encrypted with `password` (not empty).
 
-        For a private store only: it lets a saved identity load without the PKCS#12's key
-        derivation and key validation (tens of milliseconds holding the GIL per RSA key).
+        `from_pem_parts` reads them back without the PKCS#12's key derivation and RSA key
+        validation (tens of milliseconds holding the GIL per RSA key).
         """
+        if not password:
+            raise ValueError("the key is never written without a password")
         return {
             "certificate": _pem(self.certificate),
             "intermediates": "".join(_pem(cert) for cert in self.intermediates),
             "ca_certificates": "".join(_pem(cert) for cert in self.ca_certificates),
-            "key": self.key_pem().decode(),
+            "key": self.key_pem(password.encode()).decode(),
         }
 
     @classmethod
     def from_pem_parts(
-        cls, parts: Mapping[str, str], *, check_validity: bool = True, now: datetime | None = None
+        cls,
+        parts: Mapping[str, str],
+        password: str,
+        *,
+        check_validity: bool = True,
+        now: datetime | None = None,
     ) -> ClientIdentity:
         """Load what `to_pem_parts` wrote, from a PKCS#12 this class loaded and checked before.
 
@@ -140,7 +147,7 @@ class ClientIdentity:
         """
         try:
             key = serialization.load_pem_private_key(
-                parts["key"].encode(), None, unsafe_skip_rsa_key_validation=True
+                parts["key"].encode(), password.encode(), unsafe_skip_rsa_key_validation=True
             )
             certificate = x509.load_pem_x509_certificate(parts["certificate"].encode())
             intermediates = _pem_certificates(parts["intermediates"])
