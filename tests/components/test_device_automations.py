@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 import shutil
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.components.device_automation import (
     DeviceAutomationType,
@@ -21,11 +22,17 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.remote_mtls.const import DOMAIN
+from custom_components.remote_mtls.link_manager import STATUS_INTERVAL
 
 from ..testbed.bed import TestBed
 from .conftest import loaded_link, local_entity_id, remote_state, wait_for
@@ -245,6 +252,14 @@ async def test_remote_condition_answers_with_the_remote_evaluation(
     assert await check(15) == 1
     assert await check(50) == 0
     assert await check(10) == 1
+
+    # Every status interval the remote is asked again, with nothing changed here.
+    websocket = linked.runtime_data.websocket
+    with patch.object(websocket, "command", wraps=websocket.command) as command:
+        async_fire_time_changed(hass, dt_util.utcnow() + STATUS_INTERVAL)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    asked = [call.args[0]["type"] for call in command.call_args_list]
+    assert asked.count("test_condition") == 1
 
     # While the link is down the condition is false.
     restore_testbed.nginx.stop()
