@@ -14,6 +14,8 @@ from .api import RemoteState
 MAX_ATTRIBUTES_BYTES: Final = 64 * 1024
 # Entities one link mirrors unless the options say otherwise.
 DEFAULT_MAX_ENTITIES: Final = 20_000
+# External statistics (not of a mirrored entity) one link imports; each is a statistic here.
+MAX_EXTERNAL_STATISTICS: Final = 1000
 
 
 def bounded_state(state: RemoteState) -> tuple[RemoteState, list[str]]:

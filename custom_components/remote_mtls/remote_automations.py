@@ -6,6 +6,10 @@ A remote automation becomes a local one of this domain: `device_id` is the local
 user fills in travel back to the remote unchanged. Automations the local platform of a
 mirrored entity already offers (a light's "turned on") are not listed twice, and a remote's
 own mirrors (this domain there) are never relayed, so two linked homes cannot loop.
+
+Listing them and asking their extra fields is open to every local user (as for local devices)
+and costs a remote command each: per link, at most EDITOR_BURST at once and EDITOR_RATE per
+second on average; beyond that the answer is empty (one warning per flood).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 import logging
 from typing import Any, Final
+from weakref import WeakKeyDictionary
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -30,6 +35,7 @@ from .const import DOMAIN
 from .coordinator import RemoteCoordinator
 from .devices import remote_device_id
 from .errors import translated_errors
+from .rate_limit import TokenBucket
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -52,6 +58,12 @@ LOCAL_KEYS: Final = frozenset(
         CONF_REMOTE_ENTITY_ID,
     }
 )
+# Remote commands the automation editor may cause per link: a device's three lists and a few
+# extra-field forms at once, then one a second.
+EDITOR_BURST: Final = 30
+EDITOR_RATE: Final = 1.0
+_EDITOR_LIMITS: WeakKeyDictionary[RemoteCoordinator, TokenBucket] = WeakKeyDictionary()
+
 REMOTE_SCHEMA: Final = {
     probatio.Required(CONF_REMOTE_DOMAIN): cv.string,
     probatio.Optional(CONF_REMOTE_ENTITY_ID): cv.string,
@@ -142,7 +154,7 @@ async def async_list(
 ) -> list[dict[str, Any]]:
     """Return the remote device's automations of a kind, in local form (none while down)."""
     link = device_link(hass, device_id)
-    if link is None or not link.coordinator.connected:
+    if link is None or not link.coordinator.connected or not _editor_may_ask(link):
         return []
     with translated_errors(f"device_automation/{kind}/list"):
         remote = await list_device_automations(
@@ -156,7 +168,7 @@ async def async_capabilities(
 ) -> dict[str, probatio.Schema]:
     """Return the remote automation's extra fields, as a schema the local editor shows."""
     link = device_link(hass, config["device_id"])
-    if link is None or not link.coordinator.connected:
+    if link is None or not link.coordinator.connected or not _editor_may_ask(link):
         return {}
     with translated_errors(f"device_automation/{kind}/capabilities"):
         fields = await device_automation_capabilities(
@@ -164,6 +176,21 @@ async def async_capabilities(
         )
     schema = fields_schema(fields)
     return {"extra_fields": schema} if schema.schema else {}
+
+
+def _editor_may_ask(link: DeviceLink) -> bool:
+    """Whether the link's bucket for editor requests has room for one more remote command."""
+    coordinator = link.coordinator
+    if (bucket := _EDITOR_LIMITS.get(coordinator)) is None:
+        bucket = _EDITOR_LIMITS[coordinator] = TokenBucket(EDITOR_RATE, EDITOR_BURST)
+
+    def flood_started() -> None:
+        _LOGGER.warning(
+            "%s: device automations are asked for too often; answering with none for now",
+            coordinator.entry.title,
+        )
+
+    return bucket.take(flood_started)
 
 
 def fields_schema(fields: list[dict[str, Any]]) -> probatio.Schema:

@@ -62,6 +62,7 @@ from .api.statistics import (
     list_statistics,
 )
 from .const import CONF_STATISTICS_DAYS, DOMAIN
+from .limits import MAX_EXTERNAL_STATISTICS
 from .mirror_store import MirrorStore
 
 _LOGGER = logging.getLogger(__name__)
@@ -333,7 +334,9 @@ class StatisticsSync:
             self._remote_without_recorder = True
             _LOGGER.info("%s: the remote keeps no statistics (no recorder)", self.entry.title)
             return []
-        targets = [target for meta in metas if (target := self._target(meta)) is not None]
+        targets = self._bounded(
+            [target for meta in metas if (target := self._target(meta)) is not None]
+        )
         if not targets:
             return []
         last, units = await get_instance(self.hass).async_add_executor_job(
@@ -350,6 +353,21 @@ class StatisticsSync:
                 target.since = cutoff
             usable.append(target)
         return usable
+
+    def _bounded(self, targets: list[Target]) -> list[Target]:
+        """At most MAX_EXTERNAL_STATISTICS external ones (by id, so always the same ones)."""
+        external = sorted((t for t in targets if t.external), key=lambda t: t.statistic_id)
+        if len(external) <= MAX_EXTERNAL_STATISTICS:
+            return targets
+        if "external" not in self._warned:
+            self._warned.add("external")
+            _LOGGER.warning(
+                "%s offers %d external statistics; the first %d are imported",
+                self.entry.title,
+                len(external),
+                MAX_EXTERNAL_STATISTICS,
+            )
+        return [t for t in targets if not t.external] + external[:MAX_EXTERNAL_STATISTICS]
 
     def _target(self, meta: StatisticMeta) -> Target | None:
         if meta.external:

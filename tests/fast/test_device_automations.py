@@ -17,8 +17,18 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.remote_mtls import device_action, device_condition, device_trigger
+from custom_components.remote_mtls import (
+    device_action,
+    device_condition,
+    device_trigger,
+    remote_automations,
+)
 from custom_components.remote_mtls.api import NotConnected, Subscription
+from custom_components.remote_mtls.api.automations import (
+    MAX_EXTRA_FIELDS,
+    MAX_FIELD_BYTES,
+    extra_fields,
+)
 from custom_components.remote_mtls.const import DOMAIN
 from custom_components.remote_mtls.remote_automations import fields_schema
 from custom_components.remote_mtls.remote_events import EVENT_BURST
@@ -260,3 +270,34 @@ def test_extra_fields_are_rebuilt_as_the_remote_serialized_them() -> None:
     rebuilt = probatio.to_field_list(schema, custom_serializer=cv.custom_serializer)
     assert json.loads(json.dumps(rebuilt)) == serialized  # as the websocket sends it
     assert isinstance(next(iter(schema.schema.values())), selector.NumberSelector)
+
+
+def test_extra_fields_are_bounded() -> None:
+    """A remote cannot make the local editor build any number or size of fields."""
+    named = [{"name": f"f{index}", "type": "string"} for index in range(MAX_EXTRA_FIELDS + 10)]
+    assert extra_fields(named) == named[:MAX_EXTRA_FIELDS]
+    huge_select = {"name": "huge", "type": "select", "options": [["a" * 100, "b"]] * 1000}
+    assert len(json.dumps(huge_select)) > MAX_FIELD_BYTES
+    odd = [huge_select, {"name": "x" * 256}, {"name": ""}, {"name": 3}, "junk"]
+    assert extra_fields([*odd, named[0]]) == [named[0]]
+    assert extra_fields({"name": "not a list"}) == []
+
+
+async def test_listing_is_bounded_per_link(
+    hass: HomeAssistant,
+    recorded_link: MockConfigEntry,
+    remote: ScriptedRemote,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Any local user may open the editor; none may make the link ask the remote at will."""
+    monkeypatch.setattr(remote_automations, "EDITOR_BURST", 3)
+    monkeypatch.setattr(remote_automations, "EDITOR_RATE", 0.001)
+    local_device, remote_device, _registry_id = bed_light(hass, recorded_link)
+    remote.answers["device_automation/trigger/list"] = [
+        {"platform": "device", "domain": "hue", "device_id": remote_device, "type": "press"}
+    ]
+    offered = [len(await device_trigger.async_get_triggers(hass, local_device)) for _ in range(6)]
+    assert offered == [1, 1, 1, 0, 0, 0]
+    assert len(remote.sent) == 3
+    assert caplog.text.count("device automations are asked for too often") == 1

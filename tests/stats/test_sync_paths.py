@@ -18,6 +18,7 @@ from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 import pytest
 
+from custom_components.remote_mtls import statistics_sync
 from custom_components.remote_mtls.api import CommandError, NotConnected
 from custom_components.remote_mtls.statistics_sync import (
     StatisticsSync,
@@ -171,6 +172,28 @@ async def test_what_is_offered_but_not_imported(
     sync.request()  # the same unit problem again: not warned twice
     await sync.async_wait()
     assert len([r for r in caplog.records if "cannot be converted" in r.getMessage()]) == 1
+
+
+async def test_external_statistics_are_bounded(
+    local: HomeAssistant, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A remote cannot make this Home Assistant hold any number of statistics."""
+    monkeypatch.setattr(statistics_sync, "MAX_EXTERNAL_STATISTICS", 3)
+    offered = [f"flood:n{index}" for index in (4, 0, 3, 1, 2)]
+    remote = ScriptedRemote(
+        [meta("sensor.meter"), *(meta(statistic_id) for statistic_id in offered)],
+        {statistic_id: hourly(2) for statistic_id in ["sensor.meter", *offered]},
+    )
+    sync = make_sync(local, remote, Store(["sensor.meter"]))
+    for _run in range(2):
+        sync.request()
+        await sync.async_wait()
+    await get_instance(local).async_block_till_done()
+    assert sync.progress.as_dict()["statistics"] == 4  # the meter and the first three by id
+    for index in range(5):
+        rows = await local_rows(local, f"remote_mtls:paths_flood_n{index}")
+        assert bool(rows) is (index < 3)
+    assert len([r for r in caplog.records if "offers 5 external statistics" in r.message]) == 1
 
 
 async def test_a_failing_remote_ends_the_run_and_says_why(local: HomeAssistant) -> None:

@@ -7,6 +7,7 @@ homes is the caller's job. Answers that are not what Home Assistant sends are dr
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import json
 from typing import Any, Literal
 
 from .errors import CommandError
@@ -17,6 +18,9 @@ type AutomationKind = Literal["trigger", "condition", "action"]
 # Keys every listed automation must have (Home Assistant's device automation base schema).
 _REQUIRED_KEYS = ("domain", "device_id")
 MAX_AUTOMATIONS = 500  # per device and kind; a remote listing more is not a device
+MAX_EXTRA_FIELDS = 50  # per automation; Home Assistant's own have a handful
+MAX_FIELD_BYTES = 16 * 1024  # one extra field as JSON (a select's options, a selector's config)
+MAX_FIELD_NAME = 255
 
 
 def _decoded(answer: Any) -> list[dict[str, Any]]:
@@ -45,10 +49,22 @@ async def device_automation_capabilities(
     answer = await session.command(
         {"type": f"device_automation/{kind}/capabilities", kind: dict(config)}
     )
-    fields = answer.get("extra_fields") if isinstance(answer, dict) else None
+    return extra_fields(answer.get("extra_fields") if isinstance(answer, dict) else None)
+
+
+def extra_fields(fields: Any) -> list[dict[str, Any]]:
+    """Return the usable serialized extra fields: named, not too large, not too many."""
     if not isinstance(fields, list):
         return []
-    return [f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+    usable = [
+        field
+        for field in fields
+        if isinstance(field, dict)
+        and isinstance(name := field.get("name"), str)
+        and 0 < len(name) <= MAX_FIELD_NAME
+        and len(json.dumps(field)) <= MAX_FIELD_BYTES
+    ]
+    return usable[:MAX_EXTRA_FIELDS]
 
 
 async def subscribe_trigger(
