@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from functools import partial
 
 from aiohttp.test_utils import TestClient
@@ -16,12 +16,30 @@ from custom_components.remote_mtls.api import WebSocketSession
 
 from ..components.conftest import Uploader, loaded_link, post_file
 from ..testbed.bed import TestBed
+from ..testbed.remote_ha import PEER_TEMPLATE_DIR, RemoteHomeAssistant
+from ..testbed.sync import sockets_allowed
 from .health import FAST
 
 
 @pytest.fixture(autouse=True)
 def _sockets(socket_enabled: None) -> None:
     """Allow sockets to 127.0.0.1."""
+
+
+@pytest.fixture(scope="module")
+def peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteHomeAssistant]:
+    """A real Home Assistant process with this integration installed (one per module)."""
+    with sockets_allowed():
+        ha = RemoteHomeAssistant(
+            tmp_path_factory.mktemp("peer") / "peer",
+            template=PEER_TEMPLATE_DIR,
+            with_integration=True,
+        )
+        try:
+            ha.setup()
+            yield ha
+        finally:
+            ha.stop()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ setup after the restart reads its saved identity (tests/components/test_saved_id
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from http import HTTPStatus
 
 import aiohttp
@@ -14,27 +13,10 @@ import pytest
 
 from ..testbed.bed import P12_PASSWORD, TestBed
 from ..testbed.linking import async_link
-from ..testbed.remote_ha import PEER_TEMPLATE_DIR, RemoteHomeAssistant
-from ..testbed.sync import sockets_allowed
+from ..testbed.remote_ha import RemoteHomeAssistant
 from .health import wait_until_async
 
 PICTURED = "sensor.picture_for_restart"
-
-
-@pytest.fixture
-def peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteHomeAssistant]:
-    """A real Home Assistant process with this integration installed."""
-    with sockets_allowed():
-        ha = RemoteHomeAssistant(
-            tmp_path_factory.mktemp("restart") / "peer",
-            template=PEER_TEMPLATE_DIR,
-            with_integration=True,
-        )
-        try:
-            ha.setup()
-            yield ha
-        finally:
-            ha.stop()
 
 
 async def _local_picture(peer: RemoteHomeAssistant) -> str | None:

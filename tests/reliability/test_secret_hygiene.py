@@ -8,7 +8,6 @@ diagnostics, flow results and the texts of errors raised to callers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import json
 import logging
 from pathlib import Path
@@ -41,8 +40,7 @@ from custom_components.remote_mtls.secret_store import Secrets, async_save_secre
 from ..components.conftest import Uploader
 from ..testbed.bed import P12_PASSWORD, TestBed
 from ..testbed.linking import async_link
-from ..testbed.remote_ha import PEER_TEMPLATE_DIR, RemoteHomeAssistant
-from ..testbed.sync import sockets_allowed
+from ..testbed.remote_ha import RemoteHomeAssistant
 from .health import wait_until
 from .leaks import hits, log_text, needles
 
@@ -201,22 +199,6 @@ async def test_no_secret_outside_the_store_in_process(
     assert {n.what for n in secrets if n.text in store} >= {"token", "p12 password", "p12 base64"}
     assert len(caplog.records) > 100  # the run was logged at debug level
     await hass.config_entries.async_unload(entry.entry_id)
-
-
-@pytest.fixture(scope="module")
-def peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteHomeAssistant]:
-    """A real Home Assistant process with this integration installed."""
-    with sockets_allowed():
-        ha = RemoteHomeAssistant(
-            tmp_path_factory.mktemp("hygiene") / "peer",
-            template=PEER_TEMPLATE_DIR,
-            with_integration=True,
-        )
-        try:
-            ha.setup()
-            yield ha
-        finally:
-            ha.stop()
 
 
 @pytest.mark.slow
