@@ -24,6 +24,7 @@ from homeassistant.util.hass_dict import HassKey
 import probatio
 
 from .api import RemoteError, test_condition
+from .coalesced_job import CoalescedJob
 from .const import DOMAIN
 from .remote_automations import (
     REMOTE_SCHEMA,
@@ -49,9 +50,11 @@ class RemoteCondition:
         self._hass = hass
         self._config = config
         self.value = False
-        self._running = False
-        self._again = False
         self._warned = False
+        self._refresh = CoalescedJob(
+            self._async_refresh,
+            lambda coro: hass.async_create_background_task(coro, "remote_mtls condition"),
+        )
 
     @property
     def device_id(self) -> str:
@@ -65,21 +68,10 @@ class RemoteCondition:
     @callback
     def async_schedule_refresh(self) -> None:
         """Ask the remote again (once more after the answer in flight, if any)."""
-        if self._running:
-            self._again = True
-            return
-        self._running = True
-        self._hass.async_create_background_task(self._async_refresh(), "remote_mtls condition")
+        self._refresh.request()
 
     async def _async_refresh(self) -> None:
-        try:
-            while True:
-                self._again = False
-                self.value = await self._async_ask()
-                if not self._again:
-                    return
-        finally:
-            self._running = False
+        self.value = await self._async_ask()
 
     async def _async_ask(self) -> bool:
         link = device_link(self._hass, self._config["device_id"])

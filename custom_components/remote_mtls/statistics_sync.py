@@ -61,6 +61,7 @@ from .api.statistics import (
     hour_floor,
     list_statistics,
 )
+from .coalesced_job import CoalescedJob
 from .const import CONF_STATISTICS_DAYS, DOMAIN
 from .limits import MAX_EXTERNAL_STATISTICS
 from .mirror_store import MirrorStore
@@ -227,8 +228,12 @@ class StatisticsSync:
         self._link_id = link_id
         self._notify_status = notify_status
         self.progress = SyncProgress()
-        self._task: asyncio.Task[None] | None = None
-        self._again = False
+        self._job = CoalescedJob(
+            self._async_sync_if_up,
+            lambda coro: entry.async_create_background_task(
+                hass, coro, "remote_mtls statistics sync"
+            ),
+        )
         self._remote_without_recorder = False
         self._warned: set[str] = set()
 
@@ -246,8 +251,7 @@ class StatisticsSync:
 
     def stop(self) -> None:
         """Stop a running sync."""
-        if self._task is not None:
-            self._task.cancel()
+        self._job.cancel()
 
     @callback
     def _hourly(self, _now: datetime) -> None:
@@ -256,30 +260,15 @@ class StatisticsSync:
     @callback
     def request(self) -> None:
         """Sync when the link is up (again once more when a sync is running)."""
-        if self._task is not None:
-            self._again = True
-            return
-        task = self.entry.async_create_background_task(
-            self.hass, self._async_loop(), "remote_mtls statistics sync"
-        )
-        if not task.done():  # a run that had nothing to do finished while it was created
-            self._task = task
+        self._job.request()
 
     async def async_wait(self) -> None:
         """Wait until no sync runs (tests, the benchmark)."""
-        while (task := self._task) is not None:
-            await asyncio.shield(task)
+        await self._job.async_wait()
 
-    async def _async_loop(self) -> None:
-        try:
-            while True:
-                self._again = False
-                if self.store.link_up:
-                    await self._async_run_once()
-                if not self._again:
-                    return
-        finally:
-            self._task = None
+    async def _async_sync_if_up(self) -> None:
+        if self.store.link_up:
+            await self._async_run_once()
 
     async def _async_run_once(self) -> None:
         progress = self.progress
