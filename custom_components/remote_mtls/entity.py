@@ -102,8 +102,6 @@ class MirroredEntity(Entity):
         if registry is not None and registry.hidden_by:
             self._attr_entity_registry_visible_default = False
         self._remote_attributes: Mapping[str, Any] = {}
-        self._extra_attributes: Mapping[str, Any] | None = None
-        self._extra_attributes_of: Mapping[str, Any] | None = None  # computed for these
         self._unusable = False  # the current remote data cannot be shown
         self._reported = False  # ... and that was logged once
         self._guarded(self._apply, self.mirror.state)  # properties that need hass wait for adding
@@ -124,17 +122,8 @@ class MirroredEntity(Entity):
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Remote attributes that the local platform does not produce itself.
-
-        Computed once per remote state: the check before adding and every write share it.
-        """
+        """Remote attributes that the local platform does not produce itself."""
         remote = self._remote_attributes
-        if self._extra_attributes_of is not remote:
-            self._extra_attributes = self._extra_attributes_from(remote)
-            self._extra_attributes_of = remote
-        return self._extra_attributes
-
-    def _extra_attributes_from(self, remote: Mapping[str, Any]) -> Mapping[str, Any] | None:
         names = remote.keys() - COMMON_ATTRIBUTES
         if not names:
             return None

@@ -70,11 +70,7 @@ async def async_open_link(hass: HomeAssistant, entry: ConfigEntry[Any]) -> OpenL
     if secrets is None:
         raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="secrets_missing")
     try:
-        identity = (
-            await async_load_saved_identity(hass, entry.data[CONF_SECRET_KEY], secrets, secrets.p12)
-            if secrets.p12 is not None
-            else None
-        )
+        identity = await async_load_saved_identity(hass, entry.data[CONF_SECRET_KEY], secrets)
         try:
             link = await _async_connect(hass, entry, secrets, identity)
         except ServerCertificateUntrusted:

@@ -37,9 +37,14 @@ def saved_identity(p12: bytes, password: str, identity: ClientIdentity) -> dict[
 
 
 async def async_load_saved_identity(
-    hass: HomeAssistant, key: str, secrets: Secrets, p12: bytes
-) -> ClientIdentity:
-    """Return the identity of `p12` (the secrets' file); raise IdentityError as loading would."""
+    hass: HomeAssistant, key: str, secrets: Secrets
+) -> ClientIdentity | None:
+    """Return the identity of the secrets' file (None without one).
+
+    Raises IdentityError as loading the file would.
+    """
+    if (p12 := secrets.p12) is None:
+        return None
     saved = secrets.identity
     if saved is not None and saved.get(DIGEST) == _digest(p12, secrets.password):
         try:
