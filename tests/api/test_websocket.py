@@ -138,6 +138,24 @@ async def test_commands_and_errors(make_session: SessionFactory) -> None:
     assert devices
 
 
+async def test_a_connection_being_dropped_takes_no_more_commands(
+    make_session: SessionFactory,
+) -> None:
+    """From the moment a reconnect drops it, a command fails as not sent (it surely did not run)
+    instead of being written to a closing socket; the session says it is not connected."""
+    session = make_session()
+    await session.connect()
+    dropping = asyncio.create_task(session.reconnect())
+    await asyncio.sleep(0)  # the drop has begun; the session has not noticed the closed reader
+    assert not session.connected
+    with pytest.raises(NotConnected, match="^Not connected to the remote$"):
+        await session.command({"type": "get_config"})
+    await dropping
+    await session.wait_connected(20)
+    assert (await session.command({"type": "get_config"}))["location_name"] == "Remote Test Home"
+    await session.close()
+
+
 async def test_invalid_token_never_connects(make_session: SessionFactory) -> None:
     with pytest.raises(InvalidToken):
         await make_session(token="bad-token").connect()

@@ -116,6 +116,7 @@ class WebSocketSession:
         self.latency: float | None = None
         self.reconnects = 0
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._dropped: aiohttp.ClientWebSocketResponse | None = None  # being aborted
         self._next_id = 1
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._subscriptions: dict[int, Subscription] = {}
@@ -127,8 +128,10 @@ class WebSocketSession:
 
     @property
     def connected(self) -> bool:
-        """Whether a connection is authenticated right now."""
-        return self.state is ConnectionState.CONNECTED
+        """Whether a connection is authenticated right now (and not being dropped)."""
+        if self.state is not ConnectionState.CONNECTED:
+            return False
+        return self._ws is not None and self._ws is not self._dropped
 
     async def connect(self) -> None:
         """Connect once (raising a typed error), then keep the link alive in the background."""
@@ -401,6 +404,8 @@ class WebSocketSession:
         self.latency = loop.time() - started
 
     async def _abort(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        # From now on nothing is sent on it: a command fails as not sent, not as cut off.
+        self._dropped = ws
         # Shutting the socket down ends a pending read at once, even on a half-open link.
         if (sock := ws.get_extra_info("socket")) is not None:
             with contextlib.suppress(OSError):
