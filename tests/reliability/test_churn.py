@@ -9,7 +9,7 @@ between the successes and the successes plus the in-flight errors.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from homeassistant.core import HomeAssistant
@@ -41,6 +41,8 @@ class Tally:
     in_flight: int = 0
     running: int = 0
     errors: list[str] = field(default_factory=list)
+    # Set whenever a call starts while another is in flight (a poll can miss such moments).
+    overlapping: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def done(self) -> int:
@@ -75,6 +77,8 @@ async def remote_count(bed: TestBed) -> float:
 async def call(hass: HomeAssistant, tally: Tally) -> bool:
     """One forwarded increment; classify how it ended; True on success."""
     tally.running += 1
+    if tally.running >= 2:
+        tally.overlapping.set()
     try:
         async with asyncio.timeout(30):  # every call ends: it never hangs
             await hass.services.async_call(
@@ -120,17 +124,21 @@ async def test_calls_under_churn_run_at_most_once(
             else:  # as a caller would: try again once the link is back
                 await wait_until(lambda: websocket.connected, 60)
 
+    async def with_calls_in_flight(ready: Callable[[], bool]) -> None:
+        """Wait until `ready` holds while at least two calls are in flight."""
+        async with asyncio.timeout(120):
+            while not (ready() and tally.running >= 2):
+                tally.overlapping.clear()
+                await tally.overlapping.wait()
+
     async def churn() -> list[int]:
         """Drop the link twice mid-run: from this side, then by restarting the proxy."""
         progress = []
         # Each drop waits for calls in flight, so some are cut off mid-way.
-        await wait_until(lambda: tally.done >= CALLS // 5 and tally.running >= 2, 120)
+        await with_calls_in_flight(lambda: tally.done >= CALLS // 5)
         await hass.services.async_call(DOMAIN, "reconnect", {}, blocking=True)
         progress.append(tally.done)
-        await wait_until(
-            lambda: websocket.reconnects == 1 and tally.done >= CALLS // 2 and tally.running >= 2,
-            120,
-        )
+        await with_calls_in_flight(lambda: websocket.reconnects == 1 and tally.done >= CALLS // 2)
         restart = asyncio.create_task(asyncio.to_thread(counter.nginx.restart))
         await wait_until(lambda: not websocket.connected, 30)
         progress.append(tally.done)  # calls done when the link went down
