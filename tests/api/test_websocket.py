@@ -148,7 +148,7 @@ async def test_a_connection_being_dropped_takes_no_more_commands(
     dropping = asyncio.create_task(session.reconnect())
     await asyncio.sleep(0)  # the drop has begun; the session has not noticed the closed reader
     assert not session.connected
-    with pytest.raises(NotConnected, match="^Not connected to the remote$"):
+    with pytest.raises(NotConnected, match=r"^Not connected to the remote$"):
         await session.command({"type": "get_config"})
     await dropping
     await session.wait_connected(20)
